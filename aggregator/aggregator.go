@@ -1,0 +1,178 @@
+// Package aggregator holds gleaner's domain: sources, entries, items and
+// outputs, and the pipeline that turns upstream feeds into stored, tagged
+// items (Poller, Scheduler, Tagger).
+//
+// It declares the small interfaces it needs (Store, Fetcher, Parser) and
+// imports none of the packages that implement them.
+package aggregator
+
+import (
+	"context"
+	"time"
+)
+
+// Source is one upstream feed as configured.
+type Source struct {
+	Name     string
+	URL      string
+	Schedule Schedule
+	// Tags are given to every item of this source.
+	Tags []string
+	// Location interprets dates that carry no zone; nil means UTC.
+	Location *time.Location
+	// AllowPrivate lets the source resolve to loopback or private addresses.
+	AllowPrivate bool
+}
+
+// Entry is one source's copy of a story, as read from upstream and
+// normalised.
+type Entry struct {
+	Source string
+	// Key identifies the entry within its source across polls:
+	// "guid:…", "link:…" or "hash:…".
+	Key        string
+	GUID       string
+	Link       string
+	Title      string
+	Summary    string // sanitised HTML
+	Content    string // sanitised HTML
+	Author     string
+	Categories []string
+	Published  time.Time
+	Updated    time.Time
+	// Tags are computed by the Tagger from this entry's text and its source.
+	Tags []string
+}
+
+// Item is a story as published in outputs: one or more entries merged,
+// shown through its primary entry.
+type Item struct {
+	ID int64
+	// UID is the stable public identifier; it never changes once assigned.
+	UID       string
+	Title     string
+	Link      string
+	Summary   string
+	Content   string
+	Author    string
+	Published time.Time
+	Updated   time.Time
+	Tags      []string
+	// Sources lists every source that reported the item, the primary first.
+	Sources []ItemSource
+}
+
+// ItemSource is one source's copy of an item, as shown to readers.
+type ItemSource struct {
+	Name    string
+	Link    string
+	Title   string
+	FeedURL string // the source's feed, for RSS <source url>
+}
+
+// Output is a curated feed that gleaner publishes.
+type Output struct {
+	Name        string
+	Title       string
+	Description string
+	// Tags selects items that carry any of them; empty selects every item.
+	Tags  []string
+	Limit int
+}
+
+// ItemQuery selects items for an output, newest first.
+type ItemQuery struct {
+	Tags  []string
+	Limit int
+	// UID, when set, selects that one item.
+	UID string
+}
+
+// FetchRequest asks a Fetcher for a source's current document.
+type FetchRequest struct {
+	Source       string
+	URL          string
+	ETag         string
+	LastModified string
+	AllowPrivate bool
+}
+
+// FetchResult is what a Fetcher got back.
+type FetchResult struct {
+	Status       int
+	NotModified  bool
+	Body         []byte
+	ContentType  string
+	ETag         string
+	LastModified string
+	// URL is the address the body came from after redirects.
+	URL string
+}
+
+// Fetcher retrieves upstream documents.
+type Fetcher interface {
+	Fetch(ctx context.Context, req FetchRequest) (*FetchResult, error)
+}
+
+// ParseInput is an upstream document to parse.
+type ParseInput struct {
+	Body        []byte
+	ContentType string
+	URL         string
+	Source      string
+	Location    *time.Location
+	// Now is the fetch time: it stands in for missing dates and caps
+	// dates in the future.
+	Now time.Time
+}
+
+// Parser turns an upstream document into entries with stable keys.
+type Parser interface {
+	Parse(ctx context.Context, in ParseInput) ([]Entry, error)
+}
+
+// SourceState is what the store remembers of a source between polls.
+type SourceState struct {
+	Name         string
+	URL          string // the URL last fetched (after permanent redirects)
+	ETag         string
+	LastModified string
+	Health
+}
+
+// Health is a source's polling record.
+type Health struct {
+	LastAttempt  time.Time
+	LastSuccess  time.Time
+	LastStatus   int
+	LastError    string
+	Failures     int // consecutive
+	NextAttempt  time.Time
+	LastNewItems int
+}
+
+// FetchRecord is the outcome of one poll, written in one transaction:
+// the entries, the validators that describe them and the source's health.
+type FetchRecord struct {
+	Source       Source
+	ETag         string
+	LastModified string
+	Entries      []Entry
+	Health       Health
+	Now          time.Time
+}
+
+// SaveResult counts what a FetchRecord changed.
+type SaveResult struct {
+	New     int
+	Updated int
+}
+
+// Store persists sources, entries and items.
+type Store interface {
+	SourceState(ctx context.Context, name string) (SourceState, error)
+	// Save writes a successful poll's entries, validators and health at once.
+	Save(ctx context.Context, rec FetchRecord) (SaveResult, error)
+	// RecordHealth writes a poll that stored no entries (failure or 304).
+	RecordHealth(ctx context.Context, src Source, h Health) error
+}

@@ -1,0 +1,336 @@
+// Package config reads gleaner's YAML configuration: strictly (an unknown
+// key is an error), reporting every problem at once with its file, line
+// and column, and resolving relative paths against the file's folder.
+//
+// It turns the file into aggregator types and imports nothing else of
+// gleaner.
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregator"
+)
+
+// Config is a validated configuration.
+type Config struct {
+	// Path is the file the configuration was read from.
+	Path     string
+	Database string // absolute, or relative to the working directory
+	Listen   string
+	BaseURL  string // no trailing slash
+	Poll     Poll
+	Sources  []aggregator.Source
+	Rules    []aggregator.TagRule
+	Outputs  []aggregator.Output
+}
+
+// Poll holds the poller's settings.
+type Poll struct {
+	Schedule     aggregator.Schedule
+	AllowPrivate bool
+	Concurrency  int
+	Timeout      time.Duration
+	MaxBodyBytes int64
+	UserAgent    string
+}
+
+// Source returns the configured source with that name.
+func (c *Config) Source(name string) (aggregator.Source, bool) {
+	for _, s := range c.Sources {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return aggregator.Source{}, false
+}
+
+// Output returns the configured output with that name.
+func (c *Config) Output(name string) (aggregator.Output, bool) {
+	for _, o := range c.Outputs {
+		if o.Name == name {
+			return o, true
+		}
+	}
+	return aggregator.Output{}, false
+}
+
+// The YAML shape. Field tags name the keys; anything else is an error.
+type fileConfig struct {
+	Database string             `yaml:"database"`
+	Listen   string             `yaml:"listen"`
+	BaseURL  string             `yaml:"base_url"`
+	Poll     filePoll           `yaml:"poll"`
+	Sources  []fileSource       `yaml:"sources"`
+	Tags     map[string]fileTag `yaml:"tags"`
+	Outputs  []fileOutput       `yaml:"outputs"`
+}
+
+type filePoll struct {
+	Schedule             string `yaml:"schedule"`
+	AllowPrivateNetworks bool   `yaml:"allow_private_networks"`
+	Concurrency          int    `yaml:"concurrency"`
+	Timeout              string `yaml:"timeout"`
+	MaxBodyMB            int    `yaml:"max_body_mb"`
+	UserAgent            string `yaml:"user_agent"`
+}
+
+type fileSource struct {
+	Name         string   `yaml:"name"`
+	URL          string   `yaml:"url"`
+	Schedule     string   `yaml:"schedule"`
+	Tags         []string `yaml:"tags"`
+	Timezone     string   `yaml:"timezone"`
+	AllowPrivate bool     `yaml:"allow_private"`
+}
+
+type fileTag struct {
+	Any  []string `yaml:"any"`
+	All  []string `yaml:"all"`
+	None []string `yaml:"none"`
+}
+
+type fileOutput struct {
+	Name        string   `yaml:"name"`
+	Title       string   `yaml:"title"`
+	Description string   `yaml:"description"`
+	Tags        []string `yaml:"tags"`
+	Limit       int      `yaml:"limit"`
+}
+
+// Defaults, in one place.
+const (
+	DefaultDatabase    = "gleaner.db"
+	DefaultListen      = "127.0.0.1:8080"
+	DefaultSchedule    = "@every 15m"
+	DefaultConcurrency = 8
+	DefaultTimeout     = 60 * time.Second
+	DefaultMaxBodyMB   = 16
+	DefaultLimit       = 50
+	MaxLimit           = 1000
+)
+
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// Load reads and validates the configuration at path. On failure the
+// error is Problems, one per problem found.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse validates data read from path.
+func Parse(path string, data []byte) (*Config, error) {
+	d := &decoder{file: path}
+	var fc fileConfig
+	if !d.decode(data, &fc) {
+		return nil, d.problems
+	}
+	cfg := d.validate(&fc)
+	if len(d.problems) > 0 {
+		d.problems.sort()
+		return nil, d.problems
+	}
+	return cfg, nil
+}
+
+func (d *decoder) validate(fc *fileConfig) *Config {
+	dir := filepath.Dir(d.file)
+	cfg := &Config{Path: d.file, Database: fc.Database, Listen: fc.Listen}
+	if cfg.Database == "" {
+		cfg.Database = DefaultDatabase
+	}
+	if !filepath.IsAbs(cfg.Database) {
+		cfg.Database = filepath.Join(dir, cfg.Database)
+	}
+	if cfg.Listen == "" {
+		cfg.Listen = DefaultListen
+	}
+	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
+		d.add("listen", "listen must be host:port: %v", err)
+	}
+	cfg.BaseURL = strings.TrimRight(fc.BaseURL, "/")
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + cfg.Listen
+	} else if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		d.add("base_url", "base_url must be an absolute http(s) URL, got %q", fc.BaseURL)
+	}
+	cfg.Poll = d.poll(&fc.Poll)
+	cfg.Rules = d.rules(fc.Tags)
+	cfg.Sources = d.sources(fc.Sources, cfg.Poll.Schedule)
+	cfg.Outputs = d.outputs(fc.Outputs, knownTags(cfg))
+	return cfg
+}
+
+func (d *decoder) poll(fp *filePoll) Poll {
+	p := Poll{
+		AllowPrivate: fp.AllowPrivateNetworks,
+		Concurrency:  fp.Concurrency,
+		Timeout:      DefaultTimeout,
+		MaxBodyBytes: DefaultMaxBodyMB << 20,
+		UserAgent:    fp.UserAgent,
+	}
+	spec := fp.Schedule
+	if spec == "" {
+		spec = DefaultSchedule
+	}
+	s, err := aggregator.ParseSchedule(spec)
+	if err != nil {
+		d.add("poll.schedule", "%v", err)
+	}
+	p.Schedule = s
+	if p.Concurrency == 0 {
+		p.Concurrency = DefaultConcurrency
+	} else if p.Concurrency < 0 {
+		d.add("poll.concurrency", "concurrency must be at least 1")
+	}
+	if fp.Timeout != "" {
+		t, err := time.ParseDuration(fp.Timeout)
+		if err != nil || t <= 0 {
+			d.add("poll.timeout", "timeout must be a positive duration such as 30s, got %q", fp.Timeout)
+		}
+		p.Timeout = t
+	}
+	if fp.MaxBodyMB < 0 {
+		d.add("poll.max_body_mb", "max_body_mb must be positive")
+	} else if fp.MaxBodyMB > 0 {
+		p.MaxBodyBytes = int64(fp.MaxBodyMB) << 20
+	}
+	return p
+}
+
+func (d *decoder) sources(in []fileSource, def aggregator.Schedule) []aggregator.Source {
+	out := make([]aggregator.Source, 0, len(in))
+	seen := map[string]string{}
+	for i, fs := range in {
+		at := fmt.Sprintf("sources[%d]", i)
+		src := aggregator.Source{Name: fs.Name, URL: strings.TrimSpace(fs.URL), Tags: fs.Tags, Schedule: def, AllowPrivate: fs.AllowPrivate}
+		switch {
+		case fs.Name == "":
+			d.add(at, "source needs a name")
+		case !nameRE.MatchString(fs.Name):
+			d.add(at+".name", "source name %q must be lower-case letters, digits and dashes", fs.Name)
+		case seen[fs.Name] != "":
+			d.add(at+".name", "duplicate source name %q (first at %s)", fs.Name, seen[fs.Name])
+		default:
+			seen[fs.Name] = d.where(at + ".name")
+		}
+		if src.URL == "" {
+			d.add(at, "source %q needs a url", fs.Name)
+		} else if u, err := url.Parse(src.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			d.add(at+".url", "url must be an absolute http(s) URL, got %q", fs.URL)
+		}
+		if fs.Schedule != "" {
+			s, err := aggregator.ParseSchedule(fs.Schedule)
+			if err != nil {
+				d.add(at+".schedule", "%v", err)
+			}
+			src.Schedule = s
+		}
+		if fs.Timezone != "" {
+			loc, err := time.LoadLocation(fs.Timezone)
+			if err != nil {
+				d.add(at+".timezone", "unknown timezone %q", fs.Timezone)
+			}
+			src.Location = loc
+		}
+		for j, t := range fs.Tags {
+			if !nameRE.MatchString(t) {
+				d.add(fmt.Sprintf("%s.tags[%d]", at, j), "tag %q must be lower-case letters, digits and dashes", t)
+			}
+		}
+		out = append(out, src)
+	}
+	return out
+}
+
+func (d *decoder) rules(in map[string]fileTag) []aggregator.TagRule {
+	names := make([]string, 0, len(in))
+	for name := range in {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	out := make([]aggregator.TagRule, 0, len(in))
+	for _, name := range names {
+		ft := in[name]
+		at := "tags." + name
+		if !nameRE.MatchString(name) {
+			d.addKey(at, "tag %q must be lower-case letters, digits and dashes", name)
+		}
+		if len(ft.Any) == 0 && len(ft.All) == 0 {
+			d.add(at, "tag %q needs terms under any or all", name)
+		}
+		for list, terms := range map[string][]string{"any": ft.Any, "all": ft.All, "none": ft.None} {
+			for j, t := range terms {
+				if strings.TrimSpace(t) == "" {
+					d.add(fmt.Sprintf("%s.%s[%d]", at, list, j), "empty term")
+				}
+			}
+		}
+		out = append(out, aggregator.TagRule{Name: name, Any: ft.Any, All: ft.All, None: ft.None})
+	}
+	return out
+}
+
+// knownTags are the tags anything can give: rules and per-source tags.
+func knownTags(cfg *Config) map[string]bool {
+	known := map[string]bool{}
+	for _, r := range cfg.Rules {
+		known[r.Name] = true
+	}
+	for _, s := range cfg.Sources {
+		for _, t := range s.Tags {
+			known[t] = true
+		}
+	}
+	return known
+}
+
+func (d *decoder) outputs(in []fileOutput, known map[string]bool) []aggregator.Output {
+	if len(in) == 0 {
+		return []aggregator.Output{{Name: "all", Title: "All items", Limit: DefaultLimit}}
+	}
+	out := make([]aggregator.Output, 0, len(in))
+	seen := map[string]string{}
+	for i, fo := range in {
+		at := fmt.Sprintf("outputs[%d]", i)
+		o := aggregator.Output{Name: fo.Name, Title: fo.Title, Description: fo.Description, Tags: fo.Tags, Limit: fo.Limit}
+		switch {
+		case fo.Name == "":
+			d.add(at, "output needs a name")
+		case !nameRE.MatchString(fo.Name):
+			d.add(at+".name", "output name %q must be lower-case letters, digits and dashes", fo.Name)
+		case seen[fo.Name] != "":
+			d.add(at+".name", "duplicate output name %q (first at %s)", fo.Name, seen[fo.Name])
+		default:
+			seen[fo.Name] = d.where(at + ".name")
+		}
+		for j, t := range fo.Tags {
+			if !known[t] {
+				d.add(fmt.Sprintf("%s.tags[%d]", at, j), "output %q names tag %q, which no rule under tags: and no source gives", fo.Name, t)
+			}
+		}
+		switch {
+		case o.Limit == 0:
+			o.Limit = DefaultLimit
+		case o.Limit < 0 || o.Limit > MaxLimit:
+			d.add(at+".limit", "limit must be between 1 and %d", MaxLimit)
+		}
+		if o.Title == "" {
+			o.Title = o.Name
+		}
+		out = append(out, o)
+	}
+	return out
+}

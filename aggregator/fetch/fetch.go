@@ -1,0 +1,190 @@
+// Package fetch is gleaner's HTTP client for upstream feeds: conditional
+// GET, timeouts, a body cap counted after decompression, an honest
+// User-Agent, and a guard against sources that resolve or redirect to
+// private addresses.
+//
+// It imports aggregator and nothing else of gleaner.
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregator"
+)
+
+// ErrTooLarge reports a body over the cap.
+var ErrTooLarge = errors.New("response body over the size limit")
+
+// ErrPrivateAddress reports a connection to an address sources may not use.
+var ErrPrivateAddress = errors.New("address is private, loopback or link-local")
+
+// Options configure a Client; zero fields take the defaults.
+type Options struct {
+	UserAgent string
+	// MaxBody caps the decompressed body (default 16 MiB).
+	MaxBody int64
+	// Timeout bounds a whole fetch (default 60s).
+	Timeout time.Duration
+	// AllowPrivate lets every source reach private addresses.
+	AllowPrivate bool
+	// MaxRedirects (default 5).
+	MaxRedirects int
+}
+
+// Client fetches upstream feeds.
+type Client struct {
+	opts    Options
+	public  *http.Client // refuses private addresses
+	private *http.Client // for sources allowed to reach them
+}
+
+var _ aggregator.Fetcher = (*Client)(nil)
+
+// New returns a Client.
+func New(opts Options) *Client {
+	if opts.UserAgent == "" {
+		opts.UserAgent = "gleaner (feed aggregator)"
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = 16 << 20
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 60 * time.Second
+	}
+	if opts.MaxRedirects <= 0 {
+		opts.MaxRedirects = 5
+	}
+	c := &Client{opts: opts}
+	c.private = c.httpClient(true)
+	c.public = c.private
+	if !opts.AllowPrivate {
+		c.public = c.httpClient(false)
+	}
+	return c
+}
+
+func (c *Client) httpClient(allowPrivate bool) *http.Client {
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	if !allowPrivate {
+		// Checked on the resolved address of every connection, so DNS
+		// tricks and redirects are covered too.
+		dialer.Control = func(network, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			ip := net.ParseIP(host)
+			if ip == nil || isPrivate(ip) {
+				return fmt.Errorf("%w: %s", ErrPrivateAddress, host)
+			}
+			return nil
+		}
+	}
+	transport := &http.Transport{
+		Proxy:                 nil, // a proxy would hide the real destination from the guard
+		DialContext:           dialer.DialContext,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 30 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		MaxIdleConns:          256,
+		MaxIdleConnsPerHost:   4,
+		IdleConnTimeout:       90 * time.Second,
+		ForceAttemptHTTP2:     true,
+	}
+	return &http.Client{
+		Transport: transport,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= c.opts.MaxRedirects {
+				return fmt.Errorf("stopped after %d redirects", len(via))
+			}
+			return nil
+		},
+	}
+}
+
+func isPrivate(ip net.IP) bool {
+	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() ||
+		// 100.64.0.0/10 carrier-grade NAT, and IPv4-mapped forms of the above.
+		(ip.To4() != nil && ip.To4()[0] == 100 && ip.To4()[1]&0xC0 == 64)
+}
+
+// Fetch GETs req.URL, conditionally when validators are given.
+func (c *Client) Fetch(ctx context.Context, req aggregator.FetchRequest) (*aggregator.FetchResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	hr, err := http.NewRequestWithContext(ctx, http.MethodGet, req.URL, nil)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
+	}
+	hr.Header.Set("User-Agent", c.opts.UserAgent)
+	hr.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5")
+	if req.ETag != "" {
+		hr.Header.Set("If-None-Match", req.ETag)
+	}
+	if req.LastModified != "" {
+		hr.Header.Set("If-Modified-Since", req.LastModified)
+	}
+	client := c.public
+	if req.AllowPrivate {
+		client = c.private
+	}
+	resp, err := client.Do(hr)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
+	}
+	defer resp.Body.Close()
+
+	res := &aggregator.FetchResult{
+		Status:       resp.StatusCode,
+		ContentType:  resp.Header.Get("Content-Type"),
+		ETag:         resp.Header.Get("ETag"),
+		LastModified: resp.Header.Get("Last-Modified"),
+		URL:          resp.Request.URL.String(),
+	}
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		res.NotModified = true
+		return res, nil
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
+		return nil, fmt.Errorf("fetch %s: %w", req.URL, &aggregator.StatusError{
+			Status: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now()),
+		})
+	}
+	// Go's transport decompresses gzip itself, so the cap counts
+	// decompressed bytes.
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: read body: %w", req.URL, err)
+	}
+	if int64(len(body)) > c.opts.MaxBody {
+		return nil, fmt.Errorf("fetch %s: %w (%d bytes)", req.URL, ErrTooLarge, c.opts.MaxBody)
+	}
+	res.Body = body
+	return res, nil
+}
+
+// retryAfter reads a Retry-After header: seconds or an HTTP date.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs > 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}

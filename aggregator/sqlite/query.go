@@ -1,0 +1,122 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gleaner/gleaner/aggregator"
+)
+
+// Items returns the newest items carrying any of q.Tags (every item when
+// q.Tags is empty), with their tags and sources, primary source first.
+func (db *DB) Items(ctx context.Context, q aggregator.ItemQuery) ([]aggregator.Item, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	query := `SELECT i.id, i.uid, i.published, i.updated, e.title, e.link, e.summary, e.content, e.author
+		FROM items i JOIN entries e ON e.id = i.primary_entry`
+	var args []any
+	switch {
+	case q.UID != "":
+		query += ` WHERE i.uid = ?`
+		args = append(args, q.UID)
+	case len(q.Tags) > 0:
+		query += ` WHERE EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND t.tag IN (` + placeholders(len(q.Tags)) + `))`
+		for _, t := range q.Tags {
+			args = append(args, t)
+		}
+	}
+	query += ` ORDER BY i.published DESC, i.id DESC LIMIT ?`
+	args = append(args, limit)
+
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query items: %w", err)
+	}
+	defer rows.Close()
+	var items []aggregator.Item
+	index := make(map[int64]int)
+	for rows.Next() {
+		var it aggregator.Item
+		var published, updated int64
+		if err := rows.Scan(&it.ID, &it.UID, &published, &updated, &it.Title, &it.Link, &it.Summary, &it.Content, &it.Author); err != nil {
+			return nil, fmt.Errorf("query items: %w", err)
+		}
+		it.Published, it.Updated = fromMillis(published), fromMillis(updated)
+		index[it.ID] = len(items)
+		items = append(items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query items: %w", err)
+	}
+	if len(items) == 0 {
+		return items, nil
+	}
+	if err := db.fillTags(ctx, items, index); err != nil {
+		return nil, err
+	}
+	if err := db.fillSources(ctx, items, index); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+func itemIDs(index map[int64]int) []any {
+	ids := make([]any, 0, len(index))
+	for id := range index {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+func (db *DB) fillTags(ctx context.Context, items []aggregator.Item, index map[int64]int) error {
+	rows, err := db.read.QueryContext(ctx, `SELECT item_id, tag FROM item_tags WHERE item_id IN (`+
+		placeholders(len(index))+`) ORDER BY item_id, tag`, itemIDs(index)...)
+	if err != nil {
+		return fmt.Errorf("query tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			return fmt.Errorf("query tags: %w", err)
+		}
+		it := &items[index[id]]
+		it.Tags = append(it.Tags, tag)
+	}
+	return rows.Err()
+}
+
+func (db *DB) fillSources(ctx context.Context, items []aggregator.Item, index map[int64]int) error {
+	rows, err := db.read.QueryContext(ctx, `
+		SELECT e.item_id, e.source, e.link, e.title, s.url
+		FROM entries e JOIN items i ON i.id = e.item_id JOIN sources s ON s.name = e.source
+		WHERE e.item_id IN (`+placeholders(len(index))+`)
+		ORDER BY e.item_id, e.id <> i.primary_entry, e.published, e.id`, itemIDs(index)...)
+	if err != nil {
+		return fmt.Errorf("query sources: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var s aggregator.ItemSource
+		if err := rows.Scan(&id, &s.Name, &s.Link, &s.Title, &s.FeedURL); err != nil {
+			return fmt.Errorf("query sources: %w", err)
+		}
+		it := &items[index[id]]
+		it.Sources = append(it.Sources, s)
+	}
+	return rows.Err()
+}
+
+// Version counts committed changes to items; it grows whenever an output
+// may have changed.
+func (db *DB) Version(ctx context.Context) (int64, error) {
+	var v int64
+	if err := db.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'version'`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read version: %w", err)
+	}
+	return v, nil
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregator"
+	"github.com/gleaner/gleaner/feeds"
+	"github.com/gleaner/gleaner/feeds/server"
+)
+
+func cmdCheck(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("check", stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*path)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: ok (%d sources, %d tag rules, %d outputs)\n", *path, len(cfg.Sources), len(cfg.Rules), len(cfg.Outputs))
+	return nil
+}
+
+// cmdPoll polls sources once, concurrently, printing a line per source.
+// Upstream failures are reported, not fatal: only an unusable
+// configuration or database makes it fail.
+func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("poll", stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*path)
+	if err != nil {
+		return err
+	}
+	sources := cfg.Sources
+	if names := fs.Args(); len(names) > 0 {
+		sources = nil
+		for _, n := range names {
+			src, ok := cfg.Source(n)
+			if !ok {
+				return &exitError{code: 2, err: fmt.Errorf("no source named %q in %s", n, *path)}
+			}
+			sources = append(sources, src)
+		}
+	}
+	a, err := newApp(ctx, cfg, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	results := make([]aggregator.PollResult, len(sources))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, cfg.Poll.Concurrency)
+	for i, src := range sources {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = a.poll.Poll(ctx, src)
+		})
+	}
+	wg.Wait()
+	for _, r := range results {
+		fmt.Fprintln(stdout, pollLine(r))
+	}
+	return ctx.Err()
+}
+
+func pollLine(r aggregator.PollResult) string {
+	took := r.Took.Round(time.Millisecond)
+	switch {
+	case r.Err != nil:
+		return fmt.Sprintf("%s\terror\t%v\t%s", r.Source, oneLine(r.Err), took)
+	case r.NotModified:
+		return fmt.Sprintf("%s\tnot-modified\t%d\t%s", r.Source, r.Status, took)
+	}
+	return fmt.Sprintf("%s\tok\t%d\titems=%d new=%d updated=%d\t%s", r.Source, r.Status, r.Entries, r.New, r.Updated, took)
+}
+
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := flags("render", stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return &exitError{code: 2, err: errors.New("usage: gleaner render [-config PATH] OUTPUT.EXT")}
+	}
+	name, ext, ok := strings.Cut(fs.Arg(0), ".")
+	if !ok {
+		return &exitError{code: 2, err: fmt.Errorf("%q: want OUTPUT.EXT, e.g. all.atom", fs.Arg(0))}
+	}
+	f, err := feeds.ParseFormat(ext)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	cfg, err := loadConfig(*path)
+	if err != nil {
+		return err
+	}
+	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	s := site(cfg)
+	r, err := server.Render(ctx, a.db, &s, name, f)
+	if errors.Is(err, server.ErrUnknownOutput) {
+		return &exitError{code: 2, err: fmt.Errorf("no output named %q in %s", name, *path)}
+	}
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(r.Body)
+	return err
+}

@@ -1,0 +1,119 @@
+// Command gleaner aggregates news feeds: it polls upstream feeds on
+// schedules, merges and tags their items, stores them in SQLite and
+// republishes curated RSS, Atom and JSON feeds.
+//
+// main is the only package that sees every other: it reads flags and
+// configuration and wires concrete types together.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata"
+
+	"github.com/gleaner/gleaner/aggregator/config" // per-source timezones must work on hosts without zoneinfo
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `gleaner aggregates news feeds and republishes curated RSS, Atom and JSON feeds.
+
+Usage:
+  gleaner serve  [-config PATH]                scheduler and HTTP server until SIGINT/SIGTERM; SIGHUP reloads
+  gleaner poll   [-config PATH] [SOURCE...]    poll the named sources (default: all) once and exit
+  gleaner render [-config PATH] OUTPUT.EXT     print output OUTPUT as EXT (rss, atom or json)
+  gleaner check  [-config PATH]                validate the configuration (exit 2 on problems)
+  gleaner version                              print the version
+
+-config defaults to $GLEANER_CONFIG, then ./config.yaml.
+`
+
+// exitError carries an exit status other than 1.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err == nil {
+		return
+	}
+	code := 1
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	var problems config.Problems
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		code = 0
+	case errors.As(err, &problems):
+		// One PATH:LINE:COL: message per line, for editors and scripts.
+		fmt.Fprintln(os.Stderr, problems)
+	case err.Error() != "":
+		fmt.Fprintln(os.Stderr, "gleaner:", err)
+	}
+	os.Exit(code)
+}
+
+// run is the whole program; tests call it directly.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return &exitError{code: 2, err: errors.New("")}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, stdout, stderr)
+	case "poll":
+		return cmdPoll(ctx, rest, stdout, stderr)
+	case "render":
+		return cmdRender(ctx, rest, stdout, stderr)
+	case "check":
+		return cmdCheck(ctx, rest, stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "gleaner", version)
+		return nil
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return &exitError{code: 2, err: fmt.Errorf("unknown command %q", cmd)}
+}
+
+// flags returns a FlagSet for a subcommand with the shared -config flag.
+func flags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("gleaner "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	def := os.Getenv("GLEANER_CONFIG")
+	if def == "" {
+		def = "config.yaml"
+	}
+	path := fs.String("config", def, "configuration `file`")
+	return fs, path
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &exitError{code: 2, err: err}
+	}
+	return nil
+}

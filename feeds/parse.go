@@ -1,0 +1,169 @@
+// Package feeds owns the wire formats at both edges of gleaner: it decodes
+// and parses upstream RSS, Atom, RDF and JSON Feed documents into
+// aggregator entries, and renders outputs as RSS 2.0, Atom 1.0 and
+// JSON Feed 1.1. It does no network I/O and imports no other gleaner
+// package but aggregator.
+package feeds
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregator"
+	"github.com/mmcdole/gofeed"
+)
+
+// ErrNotFeed reports a document that is neither XML nor JSON feed.
+var ErrNotFeed = errors.New("not a feed")
+
+// Parser decodes and parses upstream documents. The zero value is not
+// usable; call NewParser.
+type Parser struct {
+	clean *Cleaner
+}
+
+// NewParser returns a Parser.
+func NewParser() *Parser {
+	return &Parser{clean: NewCleaner()}
+}
+
+var _ aggregator.Parser = (*Parser)(nil)
+
+// Parse decodes in.Body to UTF-8, parses it with gofeed and returns its
+// entries, normalised: links resolved against the document's URL, HTML
+// sanitised, dates read in the source's location and bounded by in.Now.
+func (p *Parser) Parse(ctx context.Context, in aggregator.ParseInput) ([]aggregator.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	body, err := toUTF8(in.Body, in.ContentType)
+	if err != nil {
+		return nil, err
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return nil, fmt.Errorf("%w: empty document", ErrNotFeed)
+	}
+	if trimmed[0] != '<' && trimmed[0] != '{' {
+		return nil, fmt.Errorf("%w: document starts with %q", ErrNotFeed, firstBytes(trimmed))
+	}
+	feed, err := gofeed.NewParser().Parse(bytes.NewReader(trimmed))
+	if err != nil {
+		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+			return nil, fmt.Errorf("%w: %v", ErrNotFeed, err)
+		}
+		return nil, fmt.Errorf("parse: %w", err)
+	}
+	base := baseURL(in.URL, feed.Link)
+	entries := make([]aggregator.Entry, 0, len(feed.Items))
+	for _, it := range feed.Items {
+		if it == nil {
+			continue
+		}
+		entries = append(entries, p.entry(it, base, in))
+	}
+	return entries, nil
+}
+
+func (p *Parser) entry(it *gofeed.Item, base *url.URL, in aggregator.ParseInput) aggregator.Entry {
+	e := aggregator.Entry{
+		Source:  in.Source,
+		GUID:    strings.TrimSpace(StripInvalidXML(it.GUID)),
+		Link:    resolve(base, it.Link),
+		Title:   p.clean.Text(it.Title),
+		Summary: p.clean.HTML(it.Description),
+		Content: p.clean.HTML(it.Content),
+	}
+	if e.Link == "" && len(it.Links) > 0 {
+		e.Link = resolve(base, it.Links[0])
+	}
+	if a := author(it); a != "" {
+		e.Author = p.clean.Text(a)
+	}
+	for _, c := range it.Categories {
+		if c = p.clean.Text(c); c != "" {
+			e.Categories = append(e.Categories, c)
+		}
+	}
+	e.Published = itemDate(it.Published, it.PublishedParsed, in.Location)
+	e.Updated = itemDate(it.Updated, it.UpdatedParsed, in.Location)
+	if e.Published.IsZero() {
+		e.Published = e.Updated
+	}
+	if e.Published.IsZero() || e.Published.After(in.Now) {
+		e.Published = in.Now
+	}
+	if e.Updated.IsZero() || e.Updated.Before(e.Published) || e.Updated.After(in.Now) {
+		e.Updated = e.Published
+	}
+	return e
+}
+
+// itemDate prefers our reading of the raw date (source zone, Chinese
+// layouts, CST) and falls back to gofeed's.
+func itemDate(raw string, parsed *time.Time, loc *time.Location) time.Time {
+	if t, ok := ParseDate(raw, loc); ok {
+		return t.UTC()
+	}
+	if parsed != nil && !parsed.IsZero() {
+		return parsed.UTC()
+	}
+	return time.Time{}
+}
+
+func author(it *gofeed.Item) string {
+	for _, a := range it.Authors {
+		if a != nil && a.Name != "" {
+			return a.Name
+		}
+	}
+	if it.Author != nil {
+		return it.Author.Name
+	}
+	if it.DublinCoreExt != nil && len(it.DublinCoreExt.Creator) > 0 {
+		return it.DublinCoreExt.Creator[0]
+	}
+	return ""
+}
+
+// baseURL is the feed's own URL, or the channel link when the feed was
+// read from somewhere without one.
+func baseURL(docURL, channelLink string) *url.URL {
+	if u, err := url.Parse(docURL); err == nil && u.IsAbs() {
+		return u
+	}
+	if u, err := url.Parse(channelLink); err == nil && u.IsAbs() {
+		return u
+	}
+	return nil
+}
+
+func resolve(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return ""
+	}
+	return u.String()
+}
+
+func firstBytes(b []byte) string {
+	if len(b) > 16 {
+		b = b[:16]
+	}
+	return string(b)
+}

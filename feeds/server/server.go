@@ -1,0 +1,201 @@
+// Package server is gleaner's HTTP face: output feeds in three formats
+// with validators and 304s, an HTML index with autodiscovery, item pages,
+// and a health check.
+//
+// It imports aggregator and feeds; nothing imports it but main.
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregator"
+	"github.com/gleaner/gleaner/feeds"
+)
+
+// Store is what the server reads.
+type Store interface {
+	Items(ctx context.Context, q aggregator.ItemQuery) ([]aggregator.Item, error)
+	Version(ctx context.Context) (int64, error)
+	SourceStates(ctx context.Context) ([]aggregator.SourceState, error)
+}
+
+// Site is the configured part of what the server publishes; it changes
+// on reload.
+type Site struct {
+	BaseURL   string
+	Outputs   []aggregator.Output
+	Sources   []aggregator.Source
+	Hubs      []string
+	Generator string
+}
+
+func (s *Site) output(name string) (aggregator.Output, bool) {
+	for _, o := range s.Outputs {
+		if o.Name == name {
+			return o, true
+		}
+	}
+	return aggregator.Output{}, false
+}
+
+// ErrUnknownOutput reports an output name the site does not have.
+var ErrUnknownOutput = errors.New("unknown output")
+
+// Rendered is an output feed ready to serve.
+type Rendered struct {
+	Body         []byte
+	ContentType  string
+	ETag         string
+	LastModified time.Time
+}
+
+// Render renders one output of site from store. The server serves
+// exactly these bytes, and `gleaner render` prints them.
+func Render(ctx context.Context, store Store, site *Site, name string, f feeds.Format) (*Rendered, error) {
+	out, ok := site.output(name)
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownOutput, name)
+	}
+	items, err := store.Items(ctx, aggregator.ItemQuery{Tags: out.Tags, Limit: out.Limit})
+	if err != nil {
+		return nil, err
+	}
+	doc := &feeds.Document{Output: out, BaseURL: site.BaseURL, Items: items, Hubs: site.Hubs, Generator: site.Generator}
+	body, err := feeds.Render(f, doc)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(body)
+	return &Rendered{
+		Body:         body,
+		ContentType:  f.ContentType(),
+		ETag:         `"` + hex.EncodeToString(sum[:12]) + `"`,
+		LastModified: doc.Updated(),
+	}, nil
+}
+
+// Server serves a site from a store.
+type Server struct {
+	store Store
+	log   *slog.Logger
+
+	mu    sync.RWMutex
+	site  *Site
+	cache map[cacheKey]cached
+}
+
+type cacheKey struct {
+	output string
+	format feeds.Format
+}
+
+type cached struct {
+	version int64
+	r       *Rendered
+}
+
+// New returns a Server for site.
+func New(store Store, site Site, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{store: store, log: log, site: &site, cache: map[cacheKey]cached{}}
+}
+
+// SetSite replaces the published site (on reload) and drops the cache.
+func (s *Server) SetSite(site Site) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.site = &site
+	s.cache = map[cacheKey]cached{}
+}
+
+func (s *Server) currentSite() *Site {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.site
+}
+
+// Handler routes the server's pages.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.index)
+	mux.HandleFunc("GET /feeds/{file}", s.feed)
+	mux.HandleFunc("GET /items/{uid}", s.item)
+	mux.HandleFunc("GET /healthz", s.health)
+	return mux
+}
+
+func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
+	name, ext, ok := strings.Cut(r.PathValue("file"), ".")
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	f, err := feeds.ParseFormat(ext)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	rendered, err := s.rendered(r.Context(), name, f)
+	if errors.Is(err, ErrUnknownOutput) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		s.log.Error("render feed", "output", name, "format", f, "err", err)
+		http.Error(w, "could not render feed", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", rendered.ContentType)
+	h.Set("ETag", rendered.ETag)
+	h.Set("Cache-Control", "public, max-age=60")
+	h.Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, "", rendered.LastModified, bytes.NewReader(rendered.Body))
+}
+
+// rendered returns the cached rendering while the store has not changed.
+func (s *Server) rendered(ctx context.Context, name string, f feeds.Format) (*Rendered, error) {
+	version, err := s.store.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := cacheKey{name, f}
+	s.mu.RLock()
+	c, ok := s.cache[key]
+	site := s.site
+	s.mu.RUnlock()
+	if ok && c.version == version {
+		return c.r, nil
+	}
+	r, err := Render(ctx, s.store, site, name, f)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.site == site {
+		s.cache[key] = cached{version: version, r: r}
+	}
+	s.mu.Unlock()
+	return r, nil
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.store.Version(r.Context()); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "ok")
+}
