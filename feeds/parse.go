@@ -79,6 +79,9 @@ func (p *Parser) entry(it *gofeed.Item, base *url.URL, in aggregator.ParseInput)
 		Summary: p.clean.HTML(it.Description),
 		Content: p.clean.HTML(it.Content),
 	}
+	if e.Content == e.Summary {
+		e.Content = "" // many feeds repeat the description as content
+	}
 	if e.Link == "" && len(it.Links) > 0 {
 		e.Link = resolve(base, it.Links[0])
 	}
