@@ -168,8 +168,7 @@ func (p *Poller) fail(ctx context.Context, src Source, h *Health, res *PollResul
 	h.LastStatus = res.Status
 	h.LastError = res.Err.Error()
 	h.Failures++
-	next := src.Schedule.Next(now)
-	backoff := next.Sub(now)
+	backoff := src.Schedule.Period(now)
 	for i := 1; i < h.Failures && backoff < p.maxBackoff(); i++ {
 		backoff *= 2
 	}

@@ -1,0 +1,124 @@
+package aggregator
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+func TestPoll(t *testing.T) { synctest.Test(t, testPoll) }
+
+func testPoll(t *testing.T) {
+	store := newMemStore()
+	var lastReq FetchRequest
+	body := "1|Ransomware hits city\n2|Weather\n1|Ransomware hits city (repeat)"
+	p := &Poller{
+		Store: store,
+		Fetcher: fetchFunc(func(_ context.Context, req FetchRequest) (*FetchResult, error) {
+			lastReq = req
+			if req.ETag == `"v1"` {
+				return &FetchResult{Status: http.StatusNotModified, NotModified: true}, nil
+			}
+			return &FetchResult{Status: 200, Body: []byte(body), ETag: `"v1"`, URL: req.URL}, nil
+		}),
+		Parser: lineParser{},
+		Tagger: NewTagger([]TagRule{{Name: "cyber-security", Any: []string{"ransomware"}}}),
+	}
+	src := Source{Name: "s", URL: "http://example.com/feed", Schedule: MustParseSchedule("@every 10m"), Tags: []string{"news"}}
+
+	res := p.Poll(context.Background(), src)
+	if res.Err != nil || res.New != 2 || res.Entries != 2 {
+		t.Fatalf("first poll = %+v, want 2 new entries (the repeated guid dropped)", res)
+	}
+	e := store.entries["s\x00guid:1"]
+	if strings.Join(e.Tags, ",") != "cyber-security,news" {
+		t.Errorf("tags = %v, want [cyber-security news]", e.Tags)
+	}
+	if st := store.state("s"); st.ETag != `"v1"` || st.Failures != 0 || st.NextAttempt.Sub(st.LastAttempt) != 10*time.Minute {
+		t.Errorf("state after success = %+v", st)
+	}
+
+	res = p.Poll(context.Background(), src)
+	if !res.NotModified || lastReq.ETag != `"v1"` || store.saves != 1 {
+		t.Errorf("second poll = %+v (sent ETag %q, saves %d), want a conditional 304 that saves nothing", res, lastReq.ETag, store.saves)
+	}
+
+	// A changed URL drops validators that belonged to the old one.
+	moved := src
+	moved.URL = "http://example.com/new-feed"
+	p.Poll(context.Background(), moved)
+	if lastReq.ETag != "" {
+		t.Errorf("poll of a moved source sent ETag %q, want none", lastReq.ETag)
+	}
+}
+
+func TestPollFailures(t *testing.T) {
+	tests := []struct {
+		name       string
+		fetch      func() (*FetchResult, error)
+		wantErr    string
+		wantStatus int
+		minNext    time.Duration
+	}{
+		{"http 500", func() (*FetchResult, error) { return nil, &StatusError{Status: 500} }, "HTTP 500", 500, 10 * time.Minute},
+		{"429 retry-after beats schedule", func() (*FetchResult, error) {
+			return nil, &StatusError{Status: 429, RetryAfter: 3 * time.Hour}
+		}, "HTTP 429", 429, 3 * time.Hour},
+		{"network", func() (*FetchResult, error) { return nil, errors.New("connection refused") }, "refused", 0, 10 * time.Minute},
+		{"parse error", func() (*FetchResult, error) { return &FetchResult{Status: 200, Body: []byte("BAD")}, nil }, "bad document", 200, 10 * time.Minute},
+		{"panic is recovered", func() (*FetchResult, error) { return &FetchResult{Status: 200, Body: []byte("PANIC")}, nil }, "panic", 200, 10 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				store := newMemStore()
+				p := &Poller{Store: store, Parser: lineParser{}, Fetcher: fetchFunc(func(context.Context, FetchRequest) (*FetchResult, error) { return tt.fetch() })}
+				src := Source{Name: "s", URL: "http://example.com/feed", Schedule: MustParseSchedule("@every 10m")}
+				res := p.Poll(context.Background(), src)
+				if res.Err == nil || !strings.Contains(res.Err.Error(), tt.wantErr) {
+					t.Fatalf("Poll error = %v, want %q", res.Err, tt.wantErr)
+				}
+				st := store.state("s")
+				if st.Failures != 1 || st.LastStatus != tt.wantStatus || !strings.Contains(st.LastError, tt.wantErr) {
+					t.Errorf("state = %+v, want 1 failure, status %d, error %q", st.Health, tt.wantStatus, tt.wantErr)
+				}
+				if got := st.NextAttempt.Sub(st.LastAttempt); got < tt.minNext {
+					t.Errorf("next attempt in %v, want at least %v", got, tt.minNext)
+				}
+			})
+		})
+	}
+}
+
+func TestPollBackoffDoublesAndCaps(t *testing.T) { synctest.Test(t, testPollBackoff) }
+
+func testPollBackoff(t *testing.T) {
+	store := newMemStore()
+	p := &Poller{Store: store, Parser: lineParser{}, MaxBackoff: 2 * time.Hour,
+		Fetcher: fetchFunc(func(context.Context, FetchRequest) (*FetchResult, error) { return nil, &StatusError{Status: 503} })}
+	src := Source{Name: "s", URL: "http://example.com/feed", Schedule: MustParseSchedule("@every 15m")}
+	want := []time.Duration{15 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 2 * time.Hour}
+	for i, w := range want {
+		p.Poll(context.Background(), src)
+		st := store.state("s")
+		if got := st.NextAttempt.Sub(st.LastAttempt); got != w || st.Failures != i+1 {
+			t.Errorf("failure %d: next in %v (failures %d), want %v", i+1, got, st.Failures, w)
+		}
+	}
+}
+
+func TestPollStoreFailureKeepsValidators(t *testing.T) {
+	store := newMemStore()
+	store.failSave = errors.New("disk full")
+	p := &Poller{Store: store, Parser: lineParser{}, Fetcher: fetchFunc(func(context.Context, FetchRequest) (*FetchResult, error) {
+		return &FetchResult{Status: 200, Body: []byte("1|a"), ETag: `"v1"`}, nil
+	})}
+	res := p.Poll(context.Background(), Source{Name: "s", URL: "http://example.com/feed"})
+	if res.Err == nil || store.state("s").ETag != "" {
+		t.Fatalf("a failed save must not store validators: err=%v state=%+v", res.Err, store.state("s"))
+	}
+}

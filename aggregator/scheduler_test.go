@@ -1,0 +1,104 @@
+package aggregator
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+func TestSchedulerFollowsSchedulesAndBacksOff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		polls := map[string][]time.Duration{}
+		start := time.Now()
+		fetch := fetchFunc(func(_ context.Context, req FetchRequest) (*FetchResult, error) {
+			mu.Lock()
+			polls[req.Source] = append(polls[req.Source], time.Since(start))
+			mu.Unlock()
+			if req.Source == "failing" {
+				return nil, &StatusError{Status: 500}
+			}
+			return &FetchResult{Status: 200, Body: []byte("1|a")}, nil
+		})
+		s := &Scheduler{
+			Poller: &Poller{Store: newMemStore(), Fetcher: fetch, Parser: lineParser{}},
+			Sources: []Source{
+				{Name: "every10", URL: "http://a/", Schedule: MustParseSchedule("@every 10m")},
+				{Name: "every30", URL: "http://b/", Schedule: MustParseSchedule("@every 30m")},
+				{Name: "failing", URL: "http://c/", Schedule: MustParseSchedule("@every 10m")},
+			},
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 61*time.Minute)
+		defer cancel()
+		if err := s.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		m := time.Minute
+		want := map[string][]time.Duration{
+			"every10": {0, 10 * m, 20 * m, 30 * m, 40 * m, 50 * m, 60 * m},
+			"every30": {0, 30 * m, 60 * m},
+			"failing": {0, 10 * m, 30 * m}, // then 40m later, past the hour
+		}
+		for name, w := range want {
+			if got := polls[name]; !slices.Equal(got, w) {
+				t.Errorf("%s polled at %v, want %v", name, got, w)
+			}
+		}
+	})
+}
+
+func TestSchedulerBoundsConcurrency(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		running, peak, total := 0, 0, 0
+		fetch := fetchFunc(func(ctx context.Context, req FetchRequest) (*FetchResult, error) {
+			mu.Lock()
+			running++
+			total++
+			peak = max(peak, running)
+			mu.Unlock()
+			time.Sleep(time.Minute)
+			mu.Lock()
+			running--
+			mu.Unlock()
+			return &FetchResult{Status: 200, Body: []byte("1|a")}, nil
+		})
+		var sources []Source
+		for _, n := range []string{"a", "b", "c", "d", "e", "f", "g"} {
+			sources = append(sources, Source{Name: n, URL: "http://" + n + "/", Schedule: MustParseSchedule("@hourly")})
+		}
+		s := &Scheduler{Poller: &Poller{Store: newMemStore(), Fetcher: fetch, Parser: lineParser{}}, Sources: sources, Workers: 2}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+		defer cancel()
+		s.Run(ctx)
+		if peak != 2 || total != 7 {
+			t.Errorf("peak concurrency %d over %d polls, want 2 over 7", peak, total)
+		}
+	})
+}
+
+func TestSchedulerResumesFromStoredNextAttempt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		store := newMemStore()
+		store.states["s"] = SourceState{Name: "s", URL: "http://a/", Health: Health{NextAttempt: time.Now().Add(20 * time.Minute)}}
+		var first time.Duration = -1
+		start := time.Now()
+		fetch := fetchFunc(func(context.Context, FetchRequest) (*FetchResult, error) {
+			if first < 0 {
+				first = time.Since(start)
+			}
+			return &FetchResult{Status: 200, Body: []byte("1|a")}, nil
+		})
+		s := &Scheduler{Poller: &Poller{Store: store, Fetcher: fetch, Parser: lineParser{}},
+			Sources: []Source{{Name: "s", URL: "http://a/", Schedule: MustParseSchedule("@hourly")}}}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+		defer cancel()
+		s.Run(ctx)
+		if first != 20*time.Minute {
+			t.Errorf("first poll after a restart at %v, want at the stored next attempt (20m)", first)
+		}
+	})
+}
