@@ -154,6 +154,10 @@ func (d *decoder) walk(node ast.Node, t reflect.Type, path string) bool {
 	if tok := node.GetToken(); tok != nil {
 		d.values[path] = tok.Position
 	}
+	if entries, ok := mappingEntries(node); ok && len(entries) > 0 {
+		// A mapping's own token is its first ':'; point at its first key.
+		d.values[path] = entries[0].Key.GetToken().Position
+	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}

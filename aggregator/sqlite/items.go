@@ -82,7 +82,12 @@ func saveEntry(ctx context.Context, tx *sql.Tx, e *aggregator.Entry, now time.Ti
 			return false, false, fmt.Errorf("insert entry %s: %w", e.Key, err)
 		}
 		entryID, _ := r.LastInsertId()
-		if _, err := tx.ExecContext(ctx, `UPDATE items SET primary_entry = ? WHERE id = ? AND primary_entry = 0`, entryID, itemID); err != nil {
+		// The primary copy is the earliest published: a new item's only
+		// entry, or a later-stored copy that was published first.
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE items SET primary_entry = ?1, published = ?2, updated = max(updated, ?3)
+			WHERE id = ?4 AND (primary_entry = 0 OR published > ?2)`,
+			entryID, millis(e.Published), millis(e.Updated), itemID); err != nil {
 			return false, false, fmt.Errorf("set primary: %w", err)
 		}
 		return true, false, retagItem(ctx, tx, itemID)

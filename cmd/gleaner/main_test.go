@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -98,6 +99,7 @@ func gb2312(t *testing.T, utf8 []byte) []byte {
 }
 
 type world struct {
+	serve   *exec.Cmd
 	dir     string
 	config  string
 	chinese *upstream
@@ -389,6 +391,17 @@ func checkFailuresRecorded(t *testing.T, w *world) {
 			t.Errorf("index page lacks %q", want)
 		}
 	}
+	// Feed readers polling the server get 304 while nothing changed.
+	resp, err := http.Get(base + "/feeds/all.atom")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	req, _ := http.NewRequest("GET", base+"/feeds/all.atom", nil)
+	req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
+	if resp2, err := http.DefaultClient.Do(req); err != nil || resp2.StatusCode != http.StatusNotModified {
+		t.Errorf("conditional GET of all.atom: %v %v, want 304", resp2.Status, err)
+	}
 	// The server serves byte for byte what render prints.
 	for _, file := range []string{"all.atom", "cyber-security.json", "china.rss"} {
 		body, err := w.gleaner(t, "render", file)
@@ -398,6 +411,13 @@ func checkFailuresRecorded(t *testing.T, w *world) {
 		if got := get(t, base+"/feeds/"+file); got != body {
 			t.Errorf("GET /feeds/%s differs from gleaner render", file)
 		}
+	}
+}
+
+func (w *world) signal(t *testing.T, sig string) {
+	t.Helper()
+	if err := w.serve.Process.Signal(map[string]os.Signal{"SIGHUP": syscall.SIGHUP}[sig]); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -415,6 +435,7 @@ func startServe(t *testing.T, w *world) (string, func()) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	w.serve = cmd
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
 		cmd.Process.Kill()

@@ -1,8 +1,11 @@
 package server
 
 import (
+	"fmt"
+	"html"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregator"
@@ -27,12 +30,11 @@ table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.2rem .5
 {{end}}
 
 {{define "index"}}{{template "head" .}}
-{{range .Outputs}}{{$o := .}}{{range $.Formats}}<link rel="alternate" type="{{.Type}}" title="{{$o.Title}} ({{.Name}})" href="{{$.FeedURL $o.Name .Ext}}">
-{{end}}{{end}}</head><body>
+{{.Alternates}}</head><body>
 <h1>{{.Title}}</h1>
 <h2>Feeds</h2>
 <ul>{{range .Outputs}}{{$o := .}}
-<li><strong>{{.Title}}</strong>{{with .Description}} — {{.}}{{end}}:
+<li><strong>{{or .Title .Name}}</strong>{{with .Description}} — {{.}}{{end}}:
 {{range $.Formats}}<a href="{{$.FeedURL $o.Name .Ext}}">{{.Name}}</a> {{end}}</li>{{end}}
 </ul>
 <h2>Sources</h2>
@@ -125,4 +127,22 @@ func (s *Server) html(w http.ResponseWriter, name string, data any) {
 	if err := pages.ExecuteTemplate(w, name, data); err != nil {
 		s.log.Error("page", "page", name, "err", err)
 	}
+}
+
+// Alternates are the autodiscovery links, written by hand because
+// html/template would escape the "+" in media types, which naive
+// discovery code fails to match.
+func (p indexPage) Alternates() template.HTML {
+	var b strings.Builder
+	for _, o := range p.Outputs {
+		title := o.Title
+		if title == "" {
+			title = o.Name
+		}
+		for _, f := range p.Formats {
+			fmt.Fprintf(&b, "<link rel=\"alternate\" type=\"%s\" title=\"%s\" href=\"%s\">\n",
+				f.Type, html.EscapeString(title+" ("+f.Name+")"), html.EscapeString(p.FeedURL(o.Name, f.Ext)))
+		}
+	}
+	return template.HTML(b.String())
 }

@@ -1,0 +1,188 @@
+package server
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregator"
+	"github.com/gleaner/gleaner/feeds"
+)
+
+// memStore serves fixed items; bumping version stands for a new poll.
+type memStore struct {
+	mu      sync.Mutex
+	items   []aggregator.Item
+	version int64
+	queries int
+}
+
+func (m *memStore) Items(_ context.Context, q aggregator.ItemQuery) ([]aggregator.Item, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.queries++
+	var out []aggregator.Item
+	for _, it := range m.items {
+		if q.UID != "" && it.UID != q.UID {
+			continue
+		}
+		if len(q.Tags) > 0 && !anyTag(it.Tags, q.Tags) {
+			continue
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+func anyTag(have, want []string) bool {
+	for _, w := range want {
+		for _, h := range have {
+			if h == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (m *memStore) Version(context.Context) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.version, nil
+}
+
+func (m *memStore) SourceStates(context.Context) ([]aggregator.SourceState, error) {
+	return []aggregator.SourceState{{Name: "wire", Health: aggregator.Health{Failures: 2, LastError: "upstream answered HTTP 503"}}}, nil
+}
+
+func newTestServer(t *testing.T) (*httptest.Server, *memStore, *Server) {
+	t.Helper()
+	day := time.Date(2024, 3, 5, 8, 0, 0, 0, time.UTC)
+	store := &memStore{items: []aggregator.Item{
+		{UID: "u1", Title: "Ransomware hits hospital", Link: "https://a.example/1", Published: day, Updated: day, Tags: []string{"cyber-security"},
+			Sources: []aggregator.ItemSource{{Name: "wire", Link: "https://a.example/1"}}},
+		{UID: "u2", Title: "北京天气", Link: "https://b.example/2", Published: day, Updated: day.Add(time.Hour),
+			Sources: []aggregator.ItemSource{{Name: "cn", Link: "https://b.example/2"}}},
+	}}
+	srv := New(store, Site{
+		BaseURL: "https://news.example.org",
+		Outputs: []aggregator.Output{{Name: "cyber", Title: "Cyber", Tags: []string{"cyber-security"}, Limit: 10}, {Name: "all", Limit: 10}},
+		Sources: []aggregator.Source{{Name: "wire", URL: "https://a.example/feed"}},
+	}, nil)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return ts, store, srv
+}
+
+func do(t *testing.T, method, url string, header map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestFeedResponses(t *testing.T) {
+	ts, _, _ := newTestServer(t)
+	tests := []struct {
+		path        string
+		status      int
+		contentType string
+		contains    string
+	}{
+		{"/feeds/cyber.rss", 200, "application/rss+xml; charset=utf-8", "<category>cyber-security</category>"},
+		{"/feeds/cyber.atom", 200, "application/atom+xml; charset=utf-8", `<category term="cyber-security">`},
+		{"/feeds/all.json", 200, "application/feed+json; charset=utf-8", `"title": "北京天气"`},
+		{"/feeds/nope.rss", 404, "", ""},
+		{"/feeds/all.xml", 404, "", ""},
+		{"/feeds/all", 404, "", ""},
+		{"/items/u2", 200, "text/html; charset=utf-8", "北京天气"},
+		{"/items/missing", 404, "", ""},
+		{"/healthz", 200, "text/plain; charset=utf-8", "ok"},
+		{"/", 200, "text/html; charset=utf-8", `<link rel="alternate" type="application/atom+xml" title="Cyber (Atom)" href="https://news.example.org/feeds/cyber.atom">`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			resp, body := do(t, "GET", ts.URL+tt.path, nil)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("GET %s = %d, want %d", tt.path, resp.StatusCode, tt.status)
+			}
+			if tt.contentType != "" && resp.Header.Get("Content-Type") != tt.contentType {
+				t.Errorf("Content-Type = %q, want %q", resp.Header.Get("Content-Type"), tt.contentType)
+			}
+			if !strings.Contains(body, tt.contains) {
+				t.Errorf("GET %s body lacks %q:\n%s", tt.path, tt.contains, body)
+			}
+		})
+	}
+	if _, body := do(t, "GET", ts.URL+"/", nil); !strings.Contains(body, "upstream answered HTTP 503") {
+		t.Error("index does not show the failing source's error")
+	}
+}
+
+func TestConditionalAndCache(t *testing.T) {
+	ts, store, srv := newTestServer(t)
+	url := ts.URL + "/feeds/all.atom"
+	resp, body := do(t, "GET", url, nil)
+	etag, lastMod := resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
+	if etag == "" || lastMod != "Tue, 05 Mar 2024 09:00:00 GMT" {
+		t.Fatalf("ETag %q, Last-Modified %q; want an ETag and the newest item's update", etag, lastMod)
+	}
+	if r, b := do(t, "GET", url, map[string]string{"If-None-Match": etag}); r.StatusCode != 304 || b != "" {
+		t.Errorf("If-None-Match: %d with %d bytes, want 304 and no body", r.StatusCode, len(b))
+	}
+	if r, _ := do(t, "GET", url, map[string]string{"If-Modified-Since": lastMod}); r.StatusCode != 304 {
+		t.Errorf("If-Modified-Since: %d, want 304", r.StatusCode)
+	}
+	if r, b := do(t, "HEAD", url, nil); r.StatusCode != 200 || b != "" || r.Header.Get("ETag") != etag {
+		t.Errorf("HEAD: %d, %d bytes, ETag %q", r.StatusCode, len(b), r.Header.Get("ETag"))
+	}
+	queries := store.queries
+	do(t, "GET", url, nil)
+	if store.queries != queries {
+		t.Errorf("an unchanged store was queried again (%d → %d): the rendering is not cached", queries, store.queries)
+	}
+
+	// A poll changed the store: the next request renders again.
+	store.mu.Lock()
+	store.items[0].Title = "Ransomware hits two hospitals"
+	store.items[0].Updated = store.items[0].Updated.Add(3 * time.Hour)
+	store.version++
+	store.mu.Unlock()
+	resp2, body2 := do(t, "GET", url, map[string]string{"If-None-Match": etag})
+	if resp2.StatusCode != 200 || resp2.Header.Get("ETag") == etag || body2 == body || !strings.Contains(body2, "two hospitals") {
+		t.Errorf("after a change: %d, ETag %q (was %q); want 200 with new content", resp2.StatusCode, resp2.Header.Get("ETag"), etag)
+	}
+
+	// The rendering the server caches is what Render returns.
+	site := srv.currentSite()
+	r, err := Render(context.Background(), store, site, "all", feeds.Atom)
+	if err != nil || string(r.Body) != body2 {
+		t.Errorf("Render differs from the served body (err %v)", err)
+	}
+}
+
+func TestSetSiteDropsCache(t *testing.T) {
+	ts, _, srv := newTestServer(t)
+	do(t, "GET", ts.URL+"/feeds/all.rss", nil)
+	srv.SetSite(Site{BaseURL: "https://other.example", Outputs: []aggregator.Output{{Name: "all", Title: "Renamed", Limit: 5}}})
+	_, body := do(t, "GET", ts.URL+"/feeds/all.rss", nil)
+	if !strings.Contains(body, "<title>Renamed</title>") || !strings.Contains(body, "https://other.example/feeds/all.rss") {
+		t.Errorf("after SetSite the old rendering is still served:\n%s", body)
+	}
+	if r, _ := do(t, "GET", ts.URL+"/feeds/cyber.rss", nil); r.StatusCode != 404 {
+		t.Errorf("a removed output answers %d, want 404", r.StatusCode)
+	}
+}
