@@ -60,7 +60,7 @@ func renderAtom(w io.Writer, d *Document) error {
 		for _, s := range otherCopies(it) {
 			e.Links = append(e.Links, gorilla.AtomLink{Href: s.Link, Rel: "related", Type: "text/html"})
 		}
-		for _, t := range it.Tags {
+		for _, t := range cleanList(it.Tags) {
 			e.Category = append(e.Category, atomCategory{Term: t})
 		}
 		if it.Summary != "" {

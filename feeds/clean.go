@@ -81,23 +81,45 @@ func isXMLChar(r rune) bool {
 }
 
 // stripTags drops the tags of an HTML fragment we sanitised ourselves,
-// keeping the text between them.
+// keeping the text between them. Block-level tags become a space so
+// paragraphs do not run together; inline tags vanish, so "<b>W</b>ord"
+// stays one word and Chinese text gains no spaces.
 func stripTags(s string) string {
 	if !strings.Contains(s, "<") {
 		return s
 	}
 	var b strings.Builder
-	inTag := false
-	for _, r := range s {
-		switch {
-		case r == '<':
-			inTag = true
-		case r == '>' && inTag:
-			inTag = false
-			b.WriteByte(' ')
-		case !inTag:
-			b.WriteRune(r)
+	for {
+		open := strings.IndexByte(s, '<')
+		if open < 0 {
+			b.WriteString(s)
+			break
 		}
+		b.WriteString(s[:open])
+		end := strings.IndexByte(s[open:], '>')
+		if end < 0 {
+			break
+		}
+		if blockTags[tagName(s[open+1:open+end])] {
+			b.WriteByte(' ')
+		}
+		s = s[open+end+1:]
 	}
 	return b.String()
+}
+
+var blockTags = map[string]bool{
+	"p": true, "br": true, "div": true, "li": true, "ul": true, "ol": true, "tr": true, "td": true, "th": true,
+	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "blockquote": true, "pre": true,
+	"table": true, "hr": true, "figure": true, "figcaption": true, "dt": true, "dd": true,
+}
+
+// tagName is the lower-cased element name of a tag's inside, "/p" → "p".
+func tagName(inside string) string {
+	inside = strings.TrimPrefix(inside, "/")
+	end := strings.IndexAny(inside, " \t\n/")
+	if end >= 0 {
+		inside = inside[:end]
+	}
+	return strings.ToLower(inside)
 }

@@ -95,7 +95,10 @@ func ParseDate(s string, loc *time.Location) (time.Time, bool) {
 		}
 		return time.Unix(n, 0).UTC(), true
 	}
-	s = strings.TrimSuffix(strings.TrimSuffix(s, " (UTC)"), " UT")
+	s = strings.TrimSuffix(s, " (UTC)")
+	if rest, ok := strings.CutSuffix(s, " UT"); ok { // RFC 822's name for UTC
+		s = rest + " +0000"
+	}
 	for _, layout := range zonedLayouts {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			return fixAbbreviation(t, loc), true

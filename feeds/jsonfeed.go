@@ -72,19 +72,19 @@ func renderJSON(w io.Writer, d *Document) error {
 		ji := jsonItem{
 			ID:            d.ItemID(it),
 			URL:           it.Link,
-			Title:         it.Title,
-			ContentHTML:   body(it),
-			Summary:       plainSummary(it.Summary),
+			Title:         StripInvalidXML(it.Title),
+			ContentHTML:   StripInvalidXML(body(it)),
+			Summary:       StripInvalidXML(plainSummary(it.Summary)),
 			DatePublished: it.Published.UTC().Format(time.RFC3339),
 			DateModified:  it.Updated.UTC().Format(time.RFC3339),
-			Tags:          it.Tags,
+			Tags:          cleanList(it.Tags),
 			Gleaner:       jsonGleaner{Sources: make([]jsonSource, 0, len(it.Sources))},
 		}
 		if it.Author != "" {
-			ji.Authors = []jsonAuthor{{Name: it.Author}}
+			ji.Authors = []jsonAuthor{{Name: StripInvalidXML(it.Author)}}
 		}
 		for _, s := range it.Sources {
-			ji.Gleaner.Sources = append(ji.Gleaner.Sources, jsonSource{Name: s.Name, URL: s.Link})
+			ji.Gleaner.Sources = append(ji.Gleaner.Sources, jsonSource{Name: StripInvalidXML(s.Name), URL: s.Link})
 		}
 		feed.Items = append(feed.Items, ji)
 	}

@@ -147,3 +147,15 @@ func body(it *aggregator.Item) string {
 	}
 	return s + sourcesFooter(it)
 }
+
+// cleanList strips characters XML forbids from each string; JSON output
+// gets the same treatment so all three formats carry the same text.
+func cleanList(list []string) []string {
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		if s = StripInvalidXML(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -36,6 +36,7 @@ type rssAtomLink struct {
 type rssItem struct {
 	*gorilla.RssItem
 	Creator  string     `xml:"dc:creator,omitempty"`
+	Updated  string     `xml:"atom:updated,omitempty"`
 	Category []string   `xml:"category"`
 	Source   *rssSource `xml:"source"`
 }
@@ -71,13 +72,14 @@ func renderRSS(w io.Writer, d *Document) error {
 				PubDate:     it.Published.UTC().Format(time.RFC1123Z),
 			},
 			Creator:  StripInvalidXML(it.Author),
-			Category: it.Tags,
+			Updated:  it.Updated.UTC().Format(time.RFC3339),
+			Category: cleanList(it.Tags),
 		}
 		if it.Content != "" || len(it.Sources) > 1 {
 			ri.Content = &gorilla.RssContent{Content: StripInvalidXML(body(it))}
 		}
 		if len(it.Sources) > 0 && it.Sources[0].FeedURL != "" {
-			ri.Source = &rssSource{URL: it.Sources[0].FeedURL, Name: it.Sources[0].Name}
+			ri.Source = &rssSource{URL: it.Sources[0].FeedURL, Name: StripInvalidXML(it.Sources[0].Name)}
 		}
 		ch.Items = append(ch.Items, ri)
 	}

@@ -135,6 +135,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	d := &decoder{file: path}
 	var fc fileConfig
 	if !d.decode(data, &fc) {
+		d.problems.sort()
 		return nil, d.problems
 	}
 	cfg := d.validate(&fc)
@@ -162,7 +163,7 @@ func (d *decoder) validate(fc *fileConfig) *Config {
 	}
 	cfg.BaseURL = strings.TrimRight(fc.BaseURL, "/")
 	if cfg.BaseURL == "" {
-		cfg.BaseURL = "http://" + cfg.Listen
+		cfg.BaseURL = "http://" + reachable(cfg.Listen)
 	} else if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		d.add("base_url", "base_url must be an absolute http(s) URL, got %q", fc.BaseURL)
 	}
@@ -171,6 +172,19 @@ func (d *decoder) validate(fc *fileConfig) *Config {
 	cfg.Sources = d.sources(fc.Sources, cfg.Poll.Schedule)
 	cfg.Outputs = d.outputs(fc.Outputs, knownTags(cfg))
 	return cfg
+}
+
+// reachable turns a listen address into one a local feed reader can
+// use: ":8080" and "0.0.0.0:8080" become "localhost:8080".
+func reachable(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return listen
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
 }
 
 func (d *decoder) poll(fp *filePoll) Poll {
@@ -269,7 +283,7 @@ func (d *decoder) rules(in map[string]fileTag) []aggregator.TagRule {
 			d.addKey(at, "tag %q must be lower-case letters, digits and dashes", name)
 		}
 		if len(ft.Any) == 0 && len(ft.All) == 0 {
-			d.add(at, "tag %q needs terms under any or all", name)
+			d.addKey(at, "tag %q needs terms under any or all", name)
 		}
 		for list, terms := range map[string][]string{"any": ft.Any, "all": ft.All, "none": ft.None} {
 			for j, t := range terms {

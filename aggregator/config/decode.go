@@ -104,7 +104,9 @@ func parent(path string) string {
 func (d *decoder) decode(data []byte, v any) bool {
 	d.values = map[string]*token.Position{}
 	d.keys = map[string]*token.Position{}
-	f, err := parser.ParseBytes(data, 0)
+	// Duplicate keys are allowed through the parser so that walk reports
+	// every one of them, with everything else, instead of only the first.
+	f, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		d.yamlError(err)
 		return false
@@ -119,9 +121,10 @@ func (d *decoder) decode(data []byte, v any) bool {
 	if !d.walk(body, reflect.TypeOf(v).Elem(), "") {
 		return false
 	}
-	// Unknown keys were reported by walk; the decoder skips them so the
-	// rest of the file can still be checked.
-	if err := yaml.NodeToValue(body, v); err != nil {
+	// walk reported unknown keys (the decoder skips them) and replaced
+	// values of the wrong shape with nulls, so the rest of the file can
+	// still be decoded and checked.
+	if err := yaml.NodeToValue(body, v, yaml.AllowDuplicateMapKey()); err != nil {
 		d.yamlError(err)
 		return false
 	}
@@ -139,8 +142,8 @@ func (d *decoder) yamlError(err error) {
 
 // walk checks node against the Go type t: every mapping key must name a
 // field, no key may repeat, and every value must have the right shape. It
-// returns false when a value has the wrong shape, which decoding would
-// trip on; unknown and repeated keys are reported but decoding skips them.
+// returns false when node itself has the wrong shape; the caller then
+// replaces it with a null, so decoding goes on without it.
 func (d *decoder) walk(node ast.Node, t reflect.Type, path string) bool {
 	if node == nil {
 		return true
@@ -169,7 +172,6 @@ func (d *decoder) walk(node ast.Node, t reflect.Type, path string) bool {
 			return false
 		}
 		fields := yamlFields(t)
-		good := true
 		seen := map[string]bool{}
 		for _, mv := range entries {
 			key := mv.Key.String()
@@ -180,15 +182,17 @@ func (d *decoder) walk(node ast.Node, t reflect.Type, path string) bool {
 				d.addAt(keyPos, "unknown field %q%s", key, suggest(key, fields))
 				continue
 			case seen[key]:
-				d.addAt(keyPos, "duplicate field %q", key)
+				d.addAt(keyPos, "duplicate field %q (first at line %d)", key, d.keys[join(path, key)].Line)
 				continue
 			}
 			seen[key] = true
 			p := join(path, key)
 			d.keys[p] = keyPos
-			good = d.walk(mv.Value, field.Type, p) && good
+			if !d.walk(mv.Value, field.Type, p) {
+				mv.Value = ast.Null(mv.Value.GetToken())
+			}
 		}
-		return good
+		return true
 	case reflect.Map:
 		entries, ok := mappingEntries(node)
 		if !ok {
@@ -196,31 +200,33 @@ func (d *decoder) walk(node ast.Node, t reflect.Type, path string) bool {
 			return false
 		}
 		seen := map[string]bool{}
-		good := true
 		for _, mv := range entries {
 			key := mv.Key.String()
 			keyPos := mv.Key.GetToken().Position
 			if seen[key] {
-				d.addAt(keyPos, "duplicate key %q", key)
+				d.addAt(keyPos, "duplicate key %q (first at line %d)", key, d.keys[join(path, key)].Line)
 				continue
 			}
 			seen[key] = true
 			p := join(path, key)
 			d.keys[p] = keyPos
-			good = d.walk(mv.Value, t.Elem(), p) && good
+			if !d.walk(mv.Value, t.Elem(), p) {
+				mv.Value = ast.Null(mv.Value.GetToken())
+			}
 		}
-		return good
+		return true
 	case reflect.Slice:
 		seq, ok := node.(*ast.SequenceNode)
 		if !ok {
 			d.addAt(node.GetToken().Position, "%s must be a list", describe(path))
 			return false
 		}
-		good := true
 		for i, el := range seq.Values {
-			good = d.walk(el, t.Elem(), fmt.Sprintf("%s[%d]", path, i)) && good
+			if !d.walk(el, t.Elem(), fmt.Sprintf("%s[%d]", path, i)) {
+				seq.Values[i] = ast.Null(el.GetToken())
+			}
 		}
-		return good
+		return true
 	case reflect.Int, reflect.Int64:
 		if _, ok := node.(*ast.IntegerNode); !ok {
 			d.addAt(node.GetToken().Position, "%s must be a whole number, got %s", describe(path), node.GetToken().Value)

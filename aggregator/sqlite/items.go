@@ -25,6 +25,7 @@ func (db *DB) Save(ctx context.Context, rec aggregator.FetchRecord) (aggregator.
 			return err
 		}
 		for i := range rec.Entries {
+			rec.Entries[i].Source = rec.Source.Name
 			created, changed, err := saveEntry(ctx, tx, &rec.Entries[i], rec.Now)
 			if err != nil {
 				return err
@@ -86,7 +87,7 @@ func saveEntry(ctx context.Context, tx *sql.Tx, e *aggregator.Entry, now time.Ti
 		// entry, or a later-stored copy that was published first.
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE items SET primary_entry = ?1, published = ?2, updated = max(updated, ?3)
-			WHERE id = ?4 AND (primary_entry = 0 OR published > ?2)`,
+			WHERE id = ?4 AND (primary_entry = 0 OR (?2 <> 0 AND (published = 0 OR published > ?2)))`,
 			entryID, millis(e.Published), millis(e.Updated), itemID); err != nil {
 			return false, false, fmt.Errorf("set primary: %w", err)
 		}

@@ -43,7 +43,9 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		for _, p := range append(pragmas, extra...) {
 			q.Add("_pragma", p)
 		}
-		return "file:" + file + "?" + q.Encode()
+		// The path is part of a URI: escape what would end it early.
+		path := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(file)
+		return "file:" + path + "?" + q.Encode()
 	}
 	write, err := sql.Open("sqlite", dsn()+"&_txlock=immediate")
 	if err != nil {
