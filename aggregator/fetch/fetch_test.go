@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -59,14 +60,16 @@ func TestFetchErrors(t *testing.T) {
 		http.Error(w, "slow down", 429)
 	})
 	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) { w.Write(make([]byte, 2<<20)) })
+	var bomb bytes.Buffer // 64 MiB of zeros in about 64 KiB on the wire
+	gz := gzip.NewWriter(&bomb)
+	zeros := make([]byte, 1<<20)
+	for range 64 {
+		gz.Write(zeros)
+	}
+	gz.Close()
 	mux.HandleFunc("/gzip-bomb", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Encoding", "gzip")
-		gz := gzip.NewWriter(w)
-		zeros := make([]byte, 1<<20)
-		for range 64 { // 64 MiB of zeros in about 64 KiB on the wire
-			gz.Write(zeros)
-		}
-		gz.Close()
+		w.Write(bomb.Bytes())
 	})
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
 		select {
