@@ -126,9 +126,20 @@ type ParseInput struct {
 	Now time.Time
 }
 
-// Parser turns an upstream document into entries with stable keys.
+// Feed is a parsed upstream document.
+type Feed struct {
+	Entries []Entry
+	// TTL is the feed's own minimum polling interval (RSS <ttl>).
+	TTL time.Duration
+	// SkipHours (0–23, UTC) and SkipDays are when the feed asks not to be
+	// polled (RSS <skipHours>, <skipDays>).
+	SkipHours []int
+	SkipDays  []time.Weekday
+}
+
+// Parser turns an upstream document into entries.
 type Parser interface {
-	Parse(ctx context.Context, in ParseInput) ([]Entry, error)
+	Parse(ctx context.Context, in ParseInput) (*Feed, error)
 }
 
 // SourceState is what the store remembers of a source between polls.

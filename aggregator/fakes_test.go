@@ -81,7 +81,7 @@ func (f fetchFunc) Fetch(ctx context.Context, req FetchRequest) (*FetchResult, e
 // "BAD" is a parse error.
 type lineParser struct{}
 
-func (lineParser) Parse(_ context.Context, in ParseInput) ([]Entry, error) {
+func (lineParser) Parse(_ context.Context, in ParseInput) (*Feed, error) {
 	body := string(in.Body)
 	if body == "PANIC" {
 		panic("parser exploded")
@@ -97,5 +97,5 @@ func (lineParser) Parse(_ context.Context, in ParseInput) ([]Entry, error) {
 		guid, title, _ := strings.Cut(l, "|")
 		out = append(out, Entry{Source: in.Source, GUID: guid, Title: title, Published: in.Now, Updated: in.Now})
 	}
-	return out, nil
+	return &Feed{Entries: out}, nil
 }

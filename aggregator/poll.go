@@ -98,7 +98,7 @@ func (p *Poller) Poll(ctx context.Context, src Source) (res PollResult) {
 		return res
 	}
 
-	entries, err := p.Parser.Parse(ctx, ParseInput{
+	feed, err := p.Parser.Parse(ctx, ParseInput{
 		Body: fr.Body, ContentType: fr.ContentType, URL: fr.URL,
 		Source: src.Name, Location: src.Location, Now: start,
 	})
@@ -107,7 +107,7 @@ func (p *Poller) Poll(ctx context.Context, src Source) (res PollResult) {
 		p.fail(ctx, src, &h, &res, start)
 		return res
 	}
-	entries = p.prepare(src, entries)
+	entries := p.prepare(src, feed.Entries)
 	res.Entries = len(entries)
 	p.succeed(src, &h, &res, start)
 	saved, err := p.Store.Save(ctx, FetchRecord{

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/wlynxg/chardet"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -25,37 +26,88 @@ var xmlDeclEncoding = regexp.MustCompile(`^\s*<\?xml[^>]*?\sencoding\s*=\s*["'](
 // The order: a byte-order mark; the shape of UTF-16/32 without one; valid
 // UTF-8 (which outranks a wrong legacy label: GB2312 bytes are almost never
 // valid UTF-8, so a valid body labelled GB2312 is a mislabelled UTF-8 body);
-// the XML declaration; the HTTP charset; and last GB18030, a superset of
-// GB2312 and GBK, for undeclared legacy bytes.
+// the XML declaration; the HTTP charset; and for undeclared legacy bytes
+// a statistical guess when it is confident, else GB18030, a superset of
+// GB2312 and GBK. C1 control characters, which real feeds use for
+// windows-1252 punctuation, are mapped to that punctuation.
 func toUTF8(body []byte, contentType string) ([]byte, error) {
 	if enc, bomLen := sniffUnicode(body); enc != nil {
 		out, err := enc.NewDecoder().Bytes(body[bomLen:])
 		if err != nil {
 			return nil, fmt.Errorf("decode %s: %w", enc, err)
 		}
-		return rewriteDeclaration(out), nil
+		return demoronize(rewriteDeclaration(out)), nil
 	}
 	if bytes.HasPrefix(body, []byte("\xEF\xBB\xBF")) {
 		body = body[3:]
 	}
 	if utf8.Valid(body) {
-		return rewriteDeclaration(body), nil
+		return demoronize(rewriteDeclaration(body)), nil
 	}
-	label := declaredEncoding(body)
-	if label == "" {
-		label = httpCharset(contentType)
-	}
-	enc := encoding.Encoding(simplifiedchinese.GB18030)
-	if label != "" {
-		if e, _ := charset.Lookup(label); e != nil {
-			enc = e
-		}
-	}
+	enc, name := legacyEncoding(body, contentType)
 	out, err := enc.NewDecoder().Bytes(body)
 	if err != nil {
-		return nil, fmt.Errorf("decode %s: %w", label, err)
+		return nil, fmt.Errorf("decode %s: %w", name, err)
 	}
-	return rewriteDeclaration(out), nil
+	return demoronize(rewriteDeclaration(out)), nil
+}
+
+// legacyEncoding picks the decoder for a body that is not valid UTF-8.
+func legacyEncoding(body []byte, contentType string) (encoding.Encoding, string) {
+	for _, label := range []string{declaredEncoding(body), httpCharset(contentType)} {
+		if label == "" {
+			continue
+		}
+		// A body that is not UTF-8 cannot be what a UTF-8 label says;
+		// a known legacy label is trusted.
+		if e, name := charset.Lookup(label); e != nil && name != "utf-8" {
+			return e, name
+		}
+	}
+	sample := body
+	if len(sample) > 64<<10 {
+		sample = sample[:64<<10]
+	}
+	if guess := chardet.Detect(sample); guess.Confidence >= 0.5 {
+		if e, name := charset.Lookup(guess.Encoding); e != nil && name != "utf-8" {
+			if name == "gbk" || name == "gb2312" {
+				return simplifiedchinese.GB18030, "gb18030"
+			}
+			return e, name
+		}
+	}
+	return simplifiedchinese.GB18030, "gb18030"
+}
+
+// cp1252C1 maps U+0080–U+009F to the characters windows-1252 puts there.
+var cp1252C1 = [32]rune{
+	'€', 0x81, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 0x8D, 'Ž', 0x8F,
+	0x90, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', 0x9D, 'ž', 'Ÿ',
+}
+
+// demoronize replaces C1 control characters with their windows-1252
+// meaning: a feed with "don\u0092t" means "don’t".
+func demoronize(b []byte) []byte {
+	if !bytes.Contains(b, []byte{0xC2}) {
+		return b
+	}
+	var out []byte
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r >= 0x80 && r <= 0x9F {
+			if out == nil {
+				out = append(make([]byte, 0, len(b)), b[:i]...)
+			}
+			out = utf8.AppendRune(out, cp1252C1[r-0x80])
+		} else if out != nil {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	if out == nil {
+		return b
+	}
+	return out
 }
 
 // sniffUnicode recognises UTF-16 and UTF-32 by their byte-order mark or,

@@ -11,11 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregator"
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/rss"
 )
 
 // ErrNotFeed reports a document that is neither XML nor JSON feed.
@@ -37,7 +39,7 @@ var _ aggregator.Parser = (*Parser)(nil)
 // Parse decodes in.Body to UTF-8, parses it with gofeed and returns its
 // entries, normalised: links resolved against the document's URL, HTML
 // sanitised, dates read in the source's location and bounded by in.Now.
-func (p *Parser) Parse(ctx context.Context, in aggregator.ParseInput) ([]aggregator.Entry, error) {
+func (p *Parser) Parse(ctx context.Context, in aggregator.ParseInput) (*aggregator.Feed, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -52,7 +54,14 @@ func (p *Parser) Parse(ctx context.Context, in aggregator.ParseInput) ([]aggrega
 	if trimmed[0] != '<' && trimmed[0] != '{' {
 		return nil, fmt.Errorf("%w: document starts with %q", ErrNotFeed, firstBytes(trimmed))
 	}
-	feed, err := gofeed.NewParser().Parse(bytes.NewReader(trimmed))
+	if trimmed[0] == '<' {
+		if err := checkDepth(trimmed); err != nil {
+			return nil, err
+		}
+	}
+	gp := gofeed.NewParser()
+	gp.KeepOriginalFeed = true // for RSS <ttl>, <skipHours> and <skipDays>
+	feed, err := gp.Parse(bytes.NewReader(trimmed))
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 			return nil, fmt.Errorf("%w: %v", ErrNotFeed, err)
@@ -60,30 +69,58 @@ func (p *Parser) Parse(ctx context.Context, in aggregator.ParseInput) ([]aggrega
 		return nil, fmt.Errorf("parse: %w", err)
 	}
 	base := baseURL(in.URL, feed.Link)
-	entries := make([]aggregator.Entry, 0, len(feed.Items))
+	out := &aggregator.Feed{Entries: make([]aggregator.Entry, 0, len(feed.Items))}
 	for _, it := range feed.Items {
 		if it == nil {
 			continue
 		}
-		entries = append(entries, p.entry(it, base, in))
+		out.Entries = append(out.Entries, p.entry(it, base, in))
 	}
-	return entries, nil
+	if rf, ok := feed.OriginalFeed().(*rss.Feed); ok {
+		out.TTL, out.SkipHours, out.SkipDays = rssHints(rf)
+	}
+	return out, nil
+}
+
+// rssHints reads an RSS channel's polling hints.
+func rssHints(rf *rss.Feed) (ttl time.Duration, hours []int, days []time.Weekday) {
+	if mins, err := strconv.Atoi(strings.TrimSpace(rf.TTL)); err == nil && mins > 0 {
+		ttl = time.Duration(min(mins, 7*24*60)) * time.Minute
+	}
+	for _, h := range rf.SkipHours {
+		if n, err := strconv.Atoi(strings.TrimSpace(h)); err == nil && n >= 0 && n <= 24 {
+			hours = append(hours, n%24)
+		}
+	}
+	for _, d := range rf.SkipDays {
+		for wd := time.Sunday; wd <= time.Saturday; wd++ {
+			if strings.EqualFold(strings.TrimSpace(d), wd.String()) {
+				days = append(days, wd)
+			}
+		}
+	}
+	return ttl, hours, days
 }
 
 func (p *Parser) entry(it *gofeed.Item, base *url.URL, in aggregator.ParseInput) aggregator.Entry {
 	e := aggregator.Entry{
-		Source:  in.Source,
-		GUID:    strings.TrimSpace(StripInvalidXML(it.GUID)),
-		Link:    resolve(base, it.Link),
-		Title:   p.clean.Text(it.Title),
-		Summary: p.clean.HTML(it.Description),
-		Content: p.clean.HTML(it.Content),
-	}
-	if e.Content == e.Summary {
-		e.Content = "" // many feeds repeat the description as content
+		Source: in.Source,
+		GUID:   strings.TrimSpace(StripInvalidXML(it.GUID)),
+		Link:   resolve(base, it.Link),
+		Title:  p.clean.Text(it.Title),
 	}
 	if e.Link == "" && len(it.Links) > 0 {
 		e.Link = resolve(base, it.Links[0])
+	}
+	// Relative URLs in the item's HTML are relative to the item's page.
+	htmlBase := base
+	if u, err := url.Parse(e.Link); err == nil && e.Link != "" {
+		htmlBase = u
+	}
+	e.Summary = p.clean.HTML(absolutize(it.Description, htmlBase))
+	e.Content = p.clean.HTML(absolutize(it.Content, htmlBase))
+	if e.Content == e.Summary {
+		e.Content = "" // many feeds repeat the description as content
 	}
 	if a := author(it); a != "" {
 		e.Author = p.clean.Text(a)
