@@ -107,6 +107,12 @@ type FetchResult struct {
 	LastModified string
 	// URL is the address the body came from after redirects.
 	URL string
+	// PermanentURL is set when every redirect on the way was permanent
+	// (301, 308): the source has moved there.
+	PermanentURL string
+	// MaxAge is how long the upstream says the document stays fresh
+	// (Cache-Control max-age, or Expires).
+	MaxAge time.Duration
 }
 
 // Fetcher retrieves upstream documents.
@@ -144,11 +150,35 @@ type Parser interface {
 
 // SourceState is what the store remembers of a source between polls.
 type SourceState struct {
-	Name         string
-	URL          string // the URL last fetched (after permanent redirects)
+	Name string
+	// URL is the configured URL this state belongs to; when the
+	// configuration changes it, the rest of the state starts afresh.
+	URL string
+	// FetchURL replaces URL after a permanent redirect ("" = URL).
+	FetchURL     string
 	ETag         string
 	LastModified string
+	// Gone is set by 410 Gone: the source is no longer polled on its
+	// schedule until its URL changes or it is polled by hand.
+	Gone bool
+	Hints
 	Health
+}
+
+// Target is the URL to fetch.
+func (st *SourceState) Target() string {
+	if st.FetchURL != "" {
+		return st.FetchURL
+	}
+	return st.URL
+}
+
+// Hints are the upstream's own wishes about polling, kept between polls
+// so that a 304 still honours them.
+type Hints struct {
+	TTL       time.Duration // RSS <ttl>
+	SkipHours []int         // UTC hours
+	SkipDays  []time.Weekday
 }
 
 // Health is a source's polling record.
@@ -159,18 +189,18 @@ type Health struct {
 	LastError    string
 	Failures     int // consecutive
 	NextAttempt  time.Time
+	LastEntries  int // entries in the last fetched document
 	LastNewItems int
 }
 
-// FetchRecord is the outcome of one poll, written in one transaction:
-// the entries, the validators that describe them and the source's health.
+// FetchRecord is the outcome of one successful poll, written in one
+// transaction: the entries and the state (validators, health) that
+// describes them.
 type FetchRecord struct {
-	Source       Source
-	ETag         string
-	LastModified string
-	Entries      []Entry
-	Health       Health
-	Now          time.Time
+	Source  Source
+	State   SourceState
+	Entries []Entry
+	Now     time.Time
 }
 
 // SaveResult counts what a FetchRecord changed.
@@ -182,8 +212,8 @@ type SaveResult struct {
 // Store persists sources, entries and items.
 type Store interface {
 	SourceState(ctx context.Context, name string) (SourceState, error)
-	// Save writes a successful poll's entries, validators and health at once.
+	// Save writes a successful poll's entries and state at once.
 	Save(ctx context.Context, rec FetchRecord) (SaveResult, error)
-	// RecordHealth writes a poll that stored no entries (failure or 304).
-	RecordHealth(ctx context.Context, src Source, h Health) error
+	// RecordState writes a poll that stored no entries (failure or 304).
+	RecordState(ctx context.Context, st SourceState) error
 }

@@ -49,19 +49,14 @@ func (m *memStore) Save(_ context.Context, rec FetchRecord) (SaveResult, error) 
 		}
 		m.entries[k] = e
 	}
-	m.states[rec.Source.Name] = SourceState{Name: rec.Source.Name, URL: rec.Source.URL, ETag: rec.ETag, LastModified: rec.LastModified, Health: rec.Health}
+	m.states[rec.Source.Name] = rec.State
 	return res, nil
 }
 
-func (m *memStore) RecordHealth(_ context.Context, src Source, h Health) error {
+func (m *memStore) RecordState(_ context.Context, st SourceState) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	st := m.states[src.Name]
-	st.Name, st.Health = src.Name, h
-	if st.URL == "" {
-		st.URL = src.URL
-	}
-	m.states[src.Name] = st
+	m.states[st.Name] = st
 	return nil
 }
 

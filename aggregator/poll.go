@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
+	"slices"
 	"time"
 )
 
@@ -30,9 +32,11 @@ type Poller struct {
 	// MaxEntries caps the entries taken from one fetch (0: 1000).
 	MaxEntries int
 	// Jitter spreads the next poll by up to this fraction of the source's
-	// period, so sources with one schedule do not all fire at once.
+	// period (at most five minutes), so sources with one schedule do not
+	// all fire at once.
 	Jitter float64
-	// MaxBackoff caps the delay after consecutive failures (0: 24h).
+	// MaxBackoff caps the delay after consecutive failures, and the
+	// delay upstream hints may ask for (0: 24h).
 	MaxBackoff time.Duration
 }
 
@@ -44,56 +48,65 @@ type PollResult struct {
 	Entries     int
 	New         int
 	Updated     int
-	Next        time.Time
-	Took        time.Duration
-	Err         error
+	// MovedTo is set when the source answered with a permanent redirect.
+	MovedTo string
+	// Gone is set when the source answered 410 Gone: it is not polled
+	// again on its schedule.
+	Gone bool
+	Next time.Time
+	Took time.Duration
+	Err  error
 }
 
 // Poll fetches src once and stores what it finds. Errors are recorded in
-// the source's health and returned in the result; a panic while
+// the source's state and returned in the result; a panic while
 // processing the source is recovered and recorded the same way.
 func (p *Poller) Poll(ctx context.Context, src Source) (res PollResult) {
 	start := time.Now()
 	res.Source = src.Name
-	state, err := p.Store.SourceState(ctx, src.Name)
+	st, err := p.Store.SourceState(ctx, src.Name)
 	if err != nil {
 		res.Err = fmt.Errorf("load state: %w", err)
 		return res
 	}
-	h := state.Health
-	h.LastAttempt = start
+	if st.URL != src.URL {
+		// A new URL in the configuration: forget what the old one said.
+		st = SourceState{Name: src.Name, URL: src.URL, Health: st.Health}
+	}
+	st.LastAttempt = start
 	defer func() {
 		if r := recover(); r != nil {
 			res.Err = fmt.Errorf("panic while polling: %v", r)
-			p.fail(ctx, src, &h, &res, start)
+			p.fail(ctx, src, &st, &res, start)
 		}
 		res.Took = time.Since(start)
 	}()
 
-	req := FetchRequest{Source: src.Name, URL: src.URL, AllowPrivate: src.AllowPrivate}
-	if state.URL == src.URL {
-		req.ETag, req.LastModified = state.ETag, state.LastModified
-	}
-	fr, err := p.Fetcher.Fetch(ctx, req)
+	fr, err := p.Fetcher.Fetch(ctx, FetchRequest{
+		Source: src.Name, URL: st.Target(), ETag: st.ETag, LastModified: st.LastModified, AllowPrivate: src.AllowPrivate,
+	})
 	if err != nil {
 		if ctx.Err() != nil {
-			res.Err = ctx.Err()
+			res.Err = ctx.Err() // shutting down: record nothing
 			return res
 		}
 		res.Err = err
-		var se *StatusError
-		if errors.As(err, &se) {
-			res.Status = se.Status
-		}
-		p.fail(ctx, src, &h, &res, start)
+		p.fail(ctx, src, &st, &res, start)
 		return res
 	}
 	res.Status = fr.Status
+	if fr.PermanentURL != "" && fr.PermanentURL != st.Target() {
+		res.MovedTo = fr.PermanentURL
+		st.FetchURL = fr.PermanentURL
+		if st.FetchURL == st.URL {
+			st.FetchURL = ""
+		}
+	}
 	if fr.NotModified {
 		res.NotModified = true
-		p.succeed(src, &h, &res, start)
-		if err := p.Store.RecordHealth(ctx, src, h); err != nil {
-			res.Err = fmt.Errorf("record health: %w", err)
+		p.succeed(src, &st, &res, start, fr.MaxAge)
+		if err := p.Store.RecordState(ctx, st); err != nil {
+			res.Err = fmt.Errorf("record state: %w", err)
 		}
 		return res
 	}
@@ -104,16 +117,16 @@ func (p *Poller) Poll(ctx context.Context, src Source) (res PollResult) {
 	})
 	if err != nil {
 		res.Err = err
-		p.fail(ctx, src, &h, &res, start)
+		p.fail(ctx, src, &st, &res, start)
 		return res
 	}
 	entries := p.prepare(src, feed.Entries)
 	res.Entries = len(entries)
-	p.succeed(src, &h, &res, start)
-	saved, err := p.Store.Save(ctx, FetchRecord{
-		Source: src, ETag: fr.ETag, LastModified: fr.LastModified,
-		Entries: entries, Health: h, Now: start,
-	})
+	st.ETag, st.LastModified = fr.ETag, fr.LastModified
+	st.Hints = Hints{TTL: feed.TTL, SkipHours: feed.SkipHours, SkipDays: feed.SkipDays}
+	st.LastEntries = len(entries)
+	p.succeed(src, &st, &res, start, fr.MaxAge)
+	saved, err := p.Store.Save(ctx, FetchRecord{Source: src, State: st, Entries: entries, Now: start})
 	if err != nil {
 		// Nothing was written, validators included, so the next poll
 		// fetches these entries again.
@@ -152,35 +165,49 @@ func (p *Poller) prepare(src Source, entries []Entry) []Entry {
 	return out
 }
 
-func (p *Poller) succeed(src Source, h *Health, res *PollResult, now time.Time) {
-	h.LastSuccess = now
-	h.LastStatus = res.Status
-	h.LastError = ""
-	h.Failures = 0
-	h.LastNewItems = 0
-	h.NextAttempt = p.jitter(src, now, src.Schedule.Next(now))
-	res.Next = h.NextAttempt
+func (p *Poller) succeed(src Source, st *SourceState, res *PollResult, now time.Time, maxAge time.Duration) {
+	st.LastSuccess = now
+	st.LastStatus = res.Status
+	st.LastError = ""
+	st.Failures = 0
+	st.Gone = false
+	next := src.Schedule.Next(now)
+	// Upstream hints are lower bounds on the interval, within reason.
+	if hint := min(max(st.TTL, maxAge), p.maxBackoff()); now.Add(hint).After(next) {
+		next = now.Add(hint)
+	}
+	st.NextAttempt = p.jitter(src, now, skipHinted(next, st.Hints))
+	res.Next = st.NextAttempt
 }
 
 // fail records a failed poll and backs off: the source's period doubled
 // for each consecutive failure, capped, and never less than Retry-After.
-func (p *Poller) fail(ctx context.Context, src Source, h *Health, res *PollResult, now time.Time) {
-	h.LastStatus = res.Status
-	h.LastError = res.Err.Error()
-	h.Failures++
-	backoff := src.Schedule.Period(now)
-	for i := 1; i < h.Failures && backoff < p.maxBackoff(); i++ {
-		backoff *= 2
-	}
-	backoff = min(backoff, p.maxBackoff())
+// 410 Gone stops the source's schedule instead.
+func (p *Poller) fail(ctx context.Context, src Source, st *SourceState, res *PollResult, now time.Time) {
 	var se *StatusError
-	if errors.As(res.Err, &se) && se.RetryAfter > backoff {
-		backoff = se.RetryAfter
+	if errors.As(res.Err, &se) {
+		res.Status = se.Status
 	}
-	h.NextAttempt = p.jitter(src, now, now.Add(backoff))
-	res.Next = h.NextAttempt
-	if err := p.Store.RecordHealth(ctx, src, *h); err != nil {
-		res.Err = errors.Join(res.Err, fmt.Errorf("record health: %w", err))
+	st.LastStatus = res.Status
+	st.LastError = res.Err.Error()
+	st.Failures++
+	if res.Status == http.StatusGone {
+		st.Gone, res.Gone = true, true
+		st.NextAttempt, res.Next = time.Time{}, time.Time{}
+	} else {
+		backoff := src.Schedule.Period(now)
+		for i := 1; i < st.Failures && backoff < p.maxBackoff(); i++ {
+			backoff *= 2
+		}
+		backoff = min(backoff, p.maxBackoff())
+		if se != nil && se.RetryAfter > backoff {
+			backoff = min(se.RetryAfter, 7*24*time.Hour)
+		}
+		st.NextAttempt = p.jitter(src, now, now.Add(backoff))
+		res.Next = st.NextAttempt
+	}
+	if err := p.Store.RecordState(ctx, *st); err != nil {
+		res.Err = errors.Join(res.Err, fmt.Errorf("record state: %w", err))
 	}
 }
 
@@ -201,4 +228,27 @@ func (p *Poller) jitter(src Source, now, next time.Time) time.Time {
 		return next
 	}
 	return next.Add(rand.N(spread))
+}
+
+// skipHinted moves t out of the hours and days the feed asked not to be
+// polled in (RSS skipHours and skipDays, in UTC).
+func skipHinted(t time.Time, h Hints) time.Time {
+	if len(h.SkipHours) == 0 && len(h.SkipDays) == 0 {
+		return t
+	}
+	if len(h.SkipHours) >= 24 && len(h.SkipDays) >= 7 {
+		return t // a feed that skips everything is ignored
+	}
+	for range 24 * 8 {
+		u := t.UTC()
+		switch {
+		case slices.Contains(h.SkipDays, u.Weekday()):
+			t = time.Date(u.Year(), u.Month(), u.Day()+1, 0, 0, 0, 0, time.UTC)
+		case slices.Contains(h.SkipHours, u.Hour()):
+			t = time.Date(u.Year(), u.Month(), u.Day(), u.Hour()+1, 0, 0, 0, time.UTC)
+		default:
+			return t
+		}
+	}
+	return t
 }

@@ -28,12 +28,14 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		workers = 8
 	}
 	next := make(map[string]time.Time, len(s.Sources))
+	gone := make(map[string]bool) // answered 410: polled only by hand
 	for _, src := range s.Sources {
 		st, err := s.Poller.Store.SourceState(ctx, src.Name)
 		if err != nil {
 			return err
 		}
 		next[src.Name] = st.NextAttempt // zero: due now
+		gone[src.Name] = st.Gone && st.URL == src.URL
 	}
 
 	jobs := make(chan Source)
@@ -62,7 +64,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		now := time.Now()
 		wake := time.Time{}
 		for _, src := range s.Sources {
-			if running[src.Name] {
+			if running[src.Name] || gone[src.Name] {
 				continue
 			}
 			if t := next[src.Name]; !t.After(now) {
@@ -87,6 +89,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			queue = queue[1:]
 		case res := <-done:
 			delete(running, res.Source)
+			gone[res.Source] = res.Gone
 			next[res.Source] = s.nextAfter(res)
 			s.report(res)
 		case <-timer.C:
@@ -112,7 +115,14 @@ func (s *Scheduler) report(res PollResult) {
 		return
 	}
 	attrs := []any{"source", res.Source, "status", res.Status, "took", res.Took.Round(time.Millisecond)}
-	if res.Err != nil {
+	if res.MovedTo != "" {
+		log.Warn("source moved permanently; polling the new address", "source", res.Source, "to", res.MovedTo)
+	}
+	switch {
+	case res.Gone:
+		log.Warn("source is gone (HTTP 410); no longer polled on its schedule: change its url or poll it by hand", attrs...)
+		return
+	case res.Err != nil:
 		log.Warn("poll failed", append(attrs, "err", res.Err, "next", res.Next)...)
 		return
 	}

@@ -38,8 +38,12 @@ type Poll struct {
 	Schedule     aggregator.Schedule
 	AllowPrivate bool
 	Concurrency  int
+	PerHost      int
+	HostInterval time.Duration
 	Timeout      time.Duration
 	MaxBodyBytes int64
+	MaxItems     int
+	MaxBackoff   time.Duration
 	UserAgent    string
 }
 
@@ -78,8 +82,12 @@ type filePoll struct {
 	Schedule             string `yaml:"schedule"`
 	AllowPrivateNetworks bool   `yaml:"allow_private_networks"`
 	Concurrency          int    `yaml:"concurrency"`
+	PerHost              int    `yaml:"per_host"`
+	HostInterval         string `yaml:"host_interval"`
 	Timeout              string `yaml:"timeout"`
 	MaxBodyMB            int    `yaml:"max_body_mb"`
+	MaxItems             int    `yaml:"max_items"`
+	MaxBackoff           string `yaml:"max_backoff"`
 	UserAgent            string `yaml:"user_agent"`
 }
 
@@ -114,6 +122,10 @@ const (
 	DefaultConcurrency = 8
 	DefaultTimeout     = 60 * time.Second
 	DefaultMaxBodyMB   = 16
+	DefaultPerHost     = 2
+	DefaultHostGap     = time.Second
+	DefaultMaxItems    = 1000
+	DefaultMaxBackoff  = 24 * time.Hour
 	DefaultLimit       = 50
 	MaxLimit           = 1000
 )
@@ -191,8 +203,12 @@ func (d *decoder) poll(fp *filePoll) Poll {
 	p := Poll{
 		AllowPrivate: fp.AllowPrivateNetworks,
 		Concurrency:  fp.Concurrency,
-		Timeout:      DefaultTimeout,
+		PerHost:      fp.PerHost,
+		Timeout:      d.duration("poll.timeout", fp.Timeout, DefaultTimeout, false),
+		HostInterval: d.duration("poll.host_interval", fp.HostInterval, DefaultHostGap, true),
+		MaxBackoff:   d.duration("poll.max_backoff", fp.MaxBackoff, DefaultMaxBackoff, false),
 		MaxBodyBytes: DefaultMaxBodyMB << 20,
+		MaxItems:     fp.MaxItems,
 		UserAgent:    fp.UserAgent,
 	}
 	spec := fp.Schedule
@@ -209,12 +225,15 @@ func (d *decoder) poll(fp *filePoll) Poll {
 	} else if p.Concurrency < 0 {
 		d.add("poll.concurrency", "concurrency must be at least 1")
 	}
-	if fp.Timeout != "" {
-		t, err := time.ParseDuration(fp.Timeout)
-		if err != nil || t <= 0 {
-			d.add("poll.timeout", "timeout must be a positive duration such as 30s, got %q", fp.Timeout)
-		}
-		p.Timeout = t
+	if p.PerHost == 0 {
+		p.PerHost = DefaultPerHost
+	} else if p.PerHost < 0 {
+		d.add("poll.per_host", "per_host must be at least 1")
+	}
+	if p.MaxItems == 0 {
+		p.MaxItems = DefaultMaxItems
+	} else if p.MaxItems < 0 {
+		d.add("poll.max_items", "max_items must be at least 1")
 	}
 	if fp.MaxBodyMB < 0 {
 		d.add("poll.max_body_mb", "max_body_mb must be positive")
@@ -222,6 +241,20 @@ func (d *decoder) poll(fp *filePoll) Poll {
 		p.MaxBodyBytes = int64(fp.MaxBodyMB) << 20
 	}
 	return p
+}
+
+// duration reads an optional duration value; zero is allowed only when
+// zeroOK.
+func (d *decoder) duration(path, value string, def time.Duration, zeroOK bool) time.Duration {
+	if value == "" {
+		return def
+	}
+	v, err := time.ParseDuration(value)
+	if err != nil || v < 0 || (v == 0 && !zeroOK) {
+		d.add(path, "%s must be a positive duration such as 30s or 2h, got %q", path[strings.LastIndex(path, ".")+1:], value)
+		return def
+	}
+	return v
 }
 
 func (d *decoder) sources(in []fileSource, def aggregator.Schedule) []aggregator.Source {

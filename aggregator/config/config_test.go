@@ -167,6 +167,8 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("Sources[0].Location = %v, want nil (UTC)", cfg.Sources[0].Location)
 	}
 	if cfg.Poll.Concurrency != config.DefaultConcurrency || cfg.Poll.Timeout != config.DefaultTimeout ||
+		cfg.Poll.PerHost != config.DefaultPerHost || cfg.Poll.HostInterval != config.DefaultHostGap ||
+		cfg.Poll.MaxItems != config.DefaultMaxItems || cfg.Poll.MaxBackoff != config.DefaultMaxBackoff ||
 		cfg.Poll.MaxBodyBytes != config.DefaultMaxBodyMB<<20 {
 		t.Errorf("Poll = %+v, want the defaults", cfg.Poll)
 	}
@@ -308,6 +310,10 @@ poll:
   concurrency: 3
   timeout: 30s
   max_body_mb: 2
+  per_host: 4
+  host_interval: 0s
+  max_items: 200
+  max_backoff: 6h
   user_agent: gleaner-test
 sources:
   - name: xinhua-world
@@ -323,7 +329,8 @@ sources:
 `)
 	p := cfg.Poll
 	if !p.AllowPrivate || p.Concurrency != 3 || p.Timeout != 30*time.Second || p.MaxBodyBytes != 2<<20 ||
-		p.UserAgent != "gleaner-test" || p.Schedule.String() != "@hourly" {
+		p.UserAgent != "gleaner-test" || p.Schedule.String() != "@hourly" ||
+		p.PerHost != 4 || p.HostInterval != 0 || p.MaxItems != 200 || p.MaxBackoff != 6*time.Hour {
 		t.Errorf("Poll = %+v", p)
 	}
 

@@ -13,6 +13,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -38,6 +39,11 @@ type Options struct {
 	AllowPrivate bool
 	// MaxRedirects (default 5).
 	MaxRedirects int
+	// PerHost bounds concurrent requests to one host:port (default 2).
+	PerHost int
+	// HostInterval is the least time between the starts of two requests
+	// to one host:port (0: none).
+	HostInterval time.Duration
 }
 
 // Client fetches upstream feeds.
@@ -45,6 +51,7 @@ type Client struct {
 	opts    Options
 	public  *http.Client // refuses private addresses
 	private *http.Client // for sources allowed to reach them
+	hosts   *hostLimiter
 }
 
 var _ aggregator.Fetcher = (*Client)(nil)
@@ -63,7 +70,10 @@ func New(opts Options) *Client {
 	if opts.MaxRedirects <= 0 {
 		opts.MaxRedirects = 5
 	}
-	c := &Client{opts: opts}
+	if opts.PerHost <= 0 {
+		opts.PerHost = 2
+	}
+	c := &Client{opts: opts, hosts: newHostLimiter(opts.PerHost, opts.HostInterval)}
 	c.private = c.httpClient(true)
 	c.public = c.private
 	if !opts.AllowPrivate {
@@ -106,6 +116,9 @@ func (c *Client) httpClient(allowPrivate bool) *http.Client {
 			if len(via) >= c.opts.MaxRedirects {
 				return fmt.Errorf("stopped after %d redirects", len(via))
 			}
+			if hops, ok := req.Context().Value(hopsKey{}).(*[]int); ok && req.Response != nil {
+				*hops = append(*hops, req.Response.StatusCode)
+			}
 			return nil
 		},
 	}
@@ -118,14 +131,26 @@ func isPrivate(ip net.IP) bool {
 		(ip.To4() != nil && ip.To4()[0] == 100 && ip.To4()[1]&0xC0 == 64)
 }
 
-// Fetch GETs req.URL, conditionally when validators are given.
+// hopsKey carries the status codes of a fetch's redirects.
+type hopsKey struct{}
+
+// Fetch GETs req.URL, conditionally when validators are given, waiting
+// for its turn at the host first.
 func (c *Client) Fetch(ctx context.Context, req aggregator.FetchRequest) (*aggregator.FetchResult, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
-	defer cancel()
+	var hops []int
+	ctx = context.WithValue(ctx, hopsKey{}, &hops)
 	hr, err := http.NewRequestWithContext(ctx, http.MethodGet, req.URL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
 	}
+	release, err := c.hosts.acquire(ctx, hr.URL.Host)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: waiting for the host: %w", req.URL, err)
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	hr = hr.WithContext(ctx)
 	hr.Header.Set("User-Agent", c.opts.UserAgent)
 	hr.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5")
 	if req.ETag != "" {
@@ -150,6 +175,12 @@ func (c *Client) Fetch(ctx context.Context, req aggregator.FetchRequest) (*aggre
 		ETag:         resp.Header.Get("ETag"),
 		LastModified: resp.Header.Get("Last-Modified"),
 		URL:          resp.Request.URL.String(),
+		MaxAge:       freshness(resp.Header, time.Now()),
+	}
+	if len(hops) > 0 && !slices.ContainsFunc(hops, func(code int) bool {
+		return code != http.StatusMovedPermanently && code != http.StatusPermanentRedirect
+	}) {
+		res.PermanentURL = res.URL
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
@@ -172,6 +203,31 @@ func (c *Client) Fetch(ctx context.Context, req aggregator.FetchRequest) (*aggre
 	}
 	res.Body = body
 	return res, nil
+}
+
+// freshness is how long the response says it stays fresh: max-age, or
+// Expires less Date.
+func freshness(h http.Header, now time.Time) time.Duration {
+	cc := strings.ToLower(h.Get("Cache-Control"))
+	if strings.Contains(cc, "no-cache") || strings.Contains(cc, "no-store") {
+		return 0
+	}
+	for _, d := range strings.Split(cc, ",") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(d), "max-age="); ok {
+			if secs, err := strconv.Atoi(strings.Trim(v, `"`)); err == nil && secs > 0 {
+				return time.Duration(secs) * time.Second
+			}
+			return 0
+		}
+	}
+	expires, err := http.ParseTime(h.Get("Expires"))
+	if err != nil {
+		return 0
+	}
+	if date, err := http.ParseTime(h.Get("Date")); err == nil {
+		now = date
+	}
+	return max(0, expires.Sub(now))
 }
 
 // retryAfter reads a Retry-After header: seconds or an HTTP date.

@@ -155,3 +155,60 @@ func TestRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestRedirects(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/feed", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<rss/>")) })
+	mux.Handle("/301", http.RedirectHandler("/feed", http.StatusMovedPermanently))
+	mux.Handle("/308", http.RedirectHandler("/feed", http.StatusPermanentRedirect))
+	mux.Handle("/302", http.RedirectHandler("/feed", http.StatusFound))
+	mux.Handle("/307", http.RedirectHandler("/feed", http.StatusTemporaryRedirect))
+	mux.Handle("/301-then-302", http.RedirectHandler("/302", http.StatusMovedPermanently))
+	mux.Handle("/301-then-301", http.RedirectHandler("/301", http.StatusMovedPermanently))
+	ts := httptest.NewServer(mux)
+	defer ts.Close()
+	c := New(Options{AllowPrivate: true})
+	tests := []struct {
+		path      string
+		permanent bool
+	}{
+		{"/feed", false}, {"/301", true}, {"/308", true}, {"/302", false}, {"/307", false},
+		{"/301-then-302", false}, {"/301-then-301", true},
+	}
+	for _, tt := range tests {
+		res, err := c.Fetch(context.Background(), aggregator.FetchRequest{URL: ts.URL + tt.path})
+		if err != nil {
+			t.Fatalf("Fetch(%s): %v", tt.path, err)
+		}
+		want := ""
+		if tt.permanent {
+			want = ts.URL + "/feed"
+		}
+		if res.PermanentURL != want || res.URL != ts.URL+"/feed" {
+			t.Errorf("Fetch(%s) PermanentURL = %q, URL = %q; want %q, %q", tt.path, res.PermanentURL, res.URL, want, ts.URL+"/feed")
+		}
+	}
+}
+
+func TestFreshness(t *testing.T) {
+	now := time.Date(2024, 3, 5, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		header http.Header
+		want   time.Duration
+	}{
+		{"max-age", http.Header{"Cache-Control": {"public, max-age=3600"}}, time.Hour},
+		{"max-age beats expires", http.Header{"Cache-Control": {"max-age=60"}, "Expires": {"Tue, 05 Mar 2024 14:00:00 GMT"}}, time.Minute},
+		{"no-cache", http.Header{"Cache-Control": {"no-cache, max-age=3600"}}, 0},
+		{"expires less date", http.Header{"Expires": {"Tue, 05 Mar 2024 14:00:00 GMT"}, "Date": {"Tue, 05 Mar 2024 13:00:00 GMT"}}, time.Hour},
+		{"expires less now", http.Header{"Expires": {"Tue, 05 Mar 2024 12:30:00 GMT"}}, 30 * time.Minute},
+		{"expired", http.Header{"Expires": {"Tue, 05 Mar 2024 11:00:00 GMT"}}, 0},
+		{"expires garbage", http.Header{"Expires": {"0"}}, 0},
+		{"none", http.Header{}, 0},
+	}
+	for _, tt := range tests {
+		if got := freshness(tt.header, now); got != tt.want {
+			t.Errorf("freshness(%s) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -31,9 +31,10 @@ func TestConcurrentSaveAndRead(t *testing.T) {
 			for i := range polls {
 				e := entry(src.Name, fmt.Sprintf("https://example.org/%d/%d", w, i), fmt.Sprintf("w%d-%d", w, i), i, "concurrent")
 				rec := aggregator.FetchRecord{
-					Source: src, ETag: fmt.Sprintf(`"%d"`, i), Entries: []aggregator.Entry{e},
-					Health: aggregator.Health{LastSuccess: base.Add(time.Duration(i) * time.Minute)},
-					Now:    base.Add(time.Duration(i) * time.Minute),
+					Source: src, Entries: []aggregator.Entry{e},
+					State: aggregator.SourceState{URL: src.URL, ETag: fmt.Sprintf(`"%d"`, i),
+						Health: aggregator.Health{LastSuccess: base.Add(time.Duration(i) * time.Minute)}},
+					Now: base.Add(time.Duration(i) * time.Minute),
 				}
 				res, err := db.Save(ctx, rec)
 				if err != nil {

@@ -19,9 +19,13 @@ func (db *DB) Save(ctx context.Context, rec aggregator.FetchRecord) (aggregator.
 	var res aggregator.SaveResult
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res = aggregator.SaveResult{}
-		h := rec.Health
 		// The source row must exist before entries reference it.
-		if err := upsertSource(ctx, tx, rec.Source, &validators{rec.ETag, rec.LastModified}, h); err != nil {
+		st := rec.State
+		st.Name = rec.Source.Name
+		if st.URL == "" {
+			st.URL = rec.Source.URL
+		}
+		if err := saveSource(ctx, tx, st); err != nil {
 			return err
 		}
 		for i := range rec.Entries {

@@ -37,7 +37,7 @@ func TestSave(t *testing.T) {
 	}
 	entries[1].GUID = "tag:krebs,2024:two"
 	aggregator.Identify(&entries[1])
-	rec := aggregator.FetchRecord{Source: src, ETag: `"v1"`, Entries: entries, Now: base.Add(time.Hour)}
+	rec := aggregator.FetchRecord{Source: src, State: aggregator.SourceState{URL: src.URL, ETag: `"v1"`}, Entries: entries, Now: base.Add(time.Hour)}
 
 	if v := version(t, db); v != 0 {
 		t.Errorf("Version of a new database = %d, want 0", v)
@@ -285,7 +285,7 @@ func TestSaveIsAtomic(t *testing.T) {
 	db, file := open(t)
 	ctx := t.Context()
 	src := source("atomic")
-	save(t, db, aggregator.FetchRecord{Source: src, ETag: `"old"`, LastModified: "Mon, 01 Jan 2024 00:00:00 GMT",
+	save(t, db, aggregator.FetchRecord{Source: src, State: aggregator.SourceState{URL: src.URL, ETag: `"old"`, LastModified: "Mon, 01 Jan 2024 00:00:00 GMT"},
 		Entries: []aggregator.Entry{entry(src.Name, "https://example.org/1", "one", 1)}})
 	v := version(t, db)
 
@@ -297,7 +297,7 @@ func TestSaveIsAtomic(t *testing.T) {
 		t.Fatal(err)
 	}
 	bad := entry(src.Name, "https://example.org/3", "poison", 3)
-	_, err := db.Save(ctx, aggregator.FetchRecord{Source: src, ETag: `"new"`, LastModified: "Tue, 02 Jan 2024 00:00:00 GMT",
+	_, err := db.Save(ctx, aggregator.FetchRecord{Source: src, State: aggregator.SourceState{URL: src.URL, ETag: `"new"`, LastModified: "Tue, 02 Jan 2024 00:00:00 GMT"},
 		Entries: []aggregator.Entry{entry(src.Name, "https://example.org/2", "two", 2), bad}, Now: base})
 	if err == nil || !strings.Contains(err.Error(), "poisoned entry") {
 		t.Fatalf("Save with a poisoned entry = %v, want the trigger's error", err)

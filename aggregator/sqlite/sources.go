@@ -5,12 +5,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gleaner/gleaner/aggregator"
 )
 
-const sourceColumns = `name, url, etag, last_modified, last_attempt, last_success,
-	last_status, last_error, failures, next_attempt, last_new`
+const sourceColumns = `name, url, fetch_url, etag, last_modified, gone, ttl, skip_hours, skip_days,
+	last_attempt, last_success, last_status, last_error, failures, next_attempt, last_entries, last_new`
 
 // SourceState returns what is known of a source; a source never polled
 // has a zero state with its name.
@@ -46,48 +49,70 @@ func (db *DB) SourceStates(ctx context.Context) ([]aggregator.SourceState, error
 
 func scanSource(row interface{ Scan(...any) error }) (aggregator.SourceState, error) {
 	var st aggregator.SourceState
-	var attempt, success, next int64
-	err := row.Scan(&st.Name, &st.URL, &st.ETag, &st.LastModified, &attempt, &success,
-		&st.LastStatus, &st.LastError, &st.Failures, &next, &st.LastNewItems)
+	var ttl, attempt, success, next int64
+	var hours, days string
+	err := row.Scan(&st.Name, &st.URL, &st.FetchURL, &st.ETag, &st.LastModified, &st.Gone, &ttl, &hours, &days,
+		&attempt, &success, &st.LastStatus, &st.LastError, &st.Failures, &next, &st.LastEntries, &st.LastNewItems)
+	st.TTL = time.Duration(ttl) * time.Millisecond
+	st.SkipHours = parseInts(hours)
+	for _, d := range parseInts(days) {
+		st.SkipDays = append(st.SkipDays, time.Weekday(d))
+	}
 	st.LastAttempt, st.LastSuccess, st.NextAttempt = fromMillis(attempt), fromMillis(success), fromMillis(next)
 	return st, err
 }
 
-// RecordHealth writes a poll that brought no entries: a failure, or a
-// 304 that keeps the stored validators.
-func (db *DB) RecordHealth(ctx context.Context, src aggregator.Source, h aggregator.Health) error {
+// RecordState writes a poll that brought no entries: a failure, or a 304.
+func (db *DB) RecordState(ctx context.Context, st aggregator.SourceState) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		return upsertSource(ctx, tx, src, nil, h)
+		return saveSource(ctx, tx, st)
 	})
 }
 
-// validators are the ETag and Last-Modified to store; nil keeps the old.
-type validators struct{ etag, lastModified string }
-
-func upsertSource(ctx context.Context, tx *sql.Tx, src aggregator.Source, v *validators, h aggregator.Health) error {
-	keep := v == nil
-	if keep {
-		v = &validators{}
+func saveSource(ctx context.Context, tx *sql.Tx, st aggregator.SourceState) error {
+	days := make([]int, len(st.SkipDays))
+	for i, d := range st.SkipDays {
+		days[i] = int(d)
 	}
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO sources (name, url, etag, last_modified, last_attempt, last_success,
-			last_status, last_error, failures, next_attempt, last_new)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO sources (`+sourceColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET
-			url = excluded.url,
-			etag = CASE WHEN ? THEN etag ELSE excluded.etag END,
-			last_modified = CASE WHEN ? THEN last_modified ELSE excluded.last_modified END,
-			last_attempt = excluded.last_attempt,
-			last_success = excluded.last_success,
-			last_status = excluded.last_status,
-			last_error = excluded.last_error,
-			failures = excluded.failures,
-			next_attempt = excluded.next_attempt,
-			last_new = excluded.last_new`,
-		src.Name, src.URL, v.etag, v.lastModified, millis(h.LastAttempt), millis(h.LastSuccess),
-		h.LastStatus, h.LastError, h.Failures, millis(h.NextAttempt), h.LastNewItems, keep, keep)
+			url = excluded.url, fetch_url = excluded.fetch_url,
+			etag = excluded.etag, last_modified = excluded.last_modified,
+			gone = excluded.gone, ttl = excluded.ttl,
+			skip_hours = excluded.skip_hours, skip_days = excluded.skip_days,
+			last_attempt = excluded.last_attempt, last_success = excluded.last_success,
+			last_status = excluded.last_status, last_error = excluded.last_error,
+			failures = excluded.failures, next_attempt = excluded.next_attempt,
+			last_entries = excluded.last_entries, last_new = excluded.last_new`,
+		st.Name, st.URL, st.FetchURL, st.ETag, st.LastModified, st.Gone, st.TTL.Milliseconds(),
+		joinInts(st.SkipHours), joinInts(days),
+		millis(st.LastAttempt), millis(st.LastSuccess), st.LastStatus, st.LastError, st.Failures,
+		millis(st.NextAttempt), st.LastEntries, st.LastNewItems)
 	if err != nil {
-		return fmt.Errorf("save source %s: %w", src.Name, err)
+		return fmt.Errorf("save source %s: %w", st.Name, err)
 	}
 	return nil
+}
+
+func joinInts(ns []int) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ",")
+}
+
+func parseInts(s string) []int {
+	if s == "" {
+		return nil
+	}
+	var out []int
+	for _, p := range strings.Split(s, ",") {
+		if n, err := strconv.Atoi(p); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -8,9 +9,9 @@ import (
 	"github.com/gleaner/gleaner/aggregator"
 )
 
-// TestValidators saves ETag and Last-Modified with the entries they
-// describe, and keeps them through polls that store nothing.
-func TestValidators(t *testing.T) {
+// TestSourceStateRoundTrip writes every field of a source's state, with
+// Save (alongside entries) and with RecordState, and reads it back.
+func TestSourceStateRoundTrip(t *testing.T) {
 	db, _ := open(t)
 	ctx := t.Context()
 	src := source("cisa")
@@ -19,71 +20,38 @@ func TestValidators(t *testing.T) {
 	if err != nil {
 		t.Fatalf("SourceState of an unknown source = %v", err)
 	}
-	if st != (aggregator.SourceState{Name: src.Name}) {
+	if !reflect.DeepEqual(st, aggregator.SourceState{Name: src.Name}) {
 		t.Errorf("SourceState of an unknown source = %+v, want only its name", st)
 	}
 
-	ok := aggregator.Health{LastAttempt: base, LastSuccess: base, LastStatus: 200, NextAttempt: base.Add(15 * time.Minute)}
-	save(t, db, aggregator.FetchRecord{
-		Source: src, ETag: `W/"abc"`, LastModified: "Wed, 01 May 2024 12:00:00 GMT", Health: ok, Now: base,
-		Entries: []aggregator.Entry{entry(src.Name, "https://cisa.example.org/aa24-1", "Advisory", 0)},
-	})
-	st, err = db.SourceState(ctx, src.Name)
-	if err != nil {
-		t.Fatal(err)
+	saved := aggregator.SourceState{
+		Name: src.Name, URL: src.URL, FetchURL: "https://moved.example.org/feed", ETag: `W/"abc"`,
+		LastModified: "Wed, 01 May 2024 12:00:00 GMT",
+		Hints:        aggregator.Hints{TTL: 90 * time.Minute, SkipHours: []int{0, 1, 23}, SkipDays: []time.Weekday{time.Saturday, time.Sunday}},
+		Health: aggregator.Health{LastAttempt: base, LastSuccess: base, LastStatus: 200,
+			NextAttempt: base.Add(15 * time.Minute), LastEntries: 1},
 	}
-	want := aggregator.SourceState{
-		Name: src.Name, URL: src.URL, ETag: `W/"abc"`, LastModified: "Wed, 01 May 2024 12:00:00 GMT", Health: ok,
-	}
-	want.LastNewItems = 1
-	if st != want {
+	save(t, db, aggregator.FetchRecord{Source: src, State: saved, Now: base,
+		Entries: []aggregator.Entry{entry(src.Name, "https://cisa.example.org/aa24-1", "Advisory", 0)}})
+	want := saved
+	want.LastNewItems = 1 // counted by Save
+	if st, _ = db.SourceState(ctx, src.Name); !reflect.DeepEqual(st, want) {
 		t.Errorf("SourceState after Save =\n%+v\nwant\n%+v", st, want)
 	}
 
-	// A failed poll records the failure and keeps the validators.
-	failed := ok
-	failed.LastAttempt = base.Add(15 * time.Minute)
-	failed.LastStatus = 503
-	failed.LastError = "upstream answered HTTP 503"
-	failed.Failures = 2
-	failed.NextAttempt = base.Add(time.Hour)
-	if err := db.RecordHealth(ctx, src, failed); err != nil {
-		t.Fatalf("RecordHealth = %v", err)
+	gone := want
+	gone.Gone = true
+	gone.LastStatus, gone.LastError, gone.Failures = 410, "upstream answered HTTP 410", 1
+	gone.NextAttempt = time.Time{}
+	gone.SkipHours, gone.SkipDays = nil, nil
+	if err := db.RecordState(ctx, gone); err != nil {
+		t.Fatalf("RecordState = %v", err)
 	}
-	st, err = db.SourceState(ctx, src.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want.Health = failed
-	if st != want {
-		t.Errorf("SourceState after RecordHealth =\n%+v\nwant\n%+v", st, want)
-	}
-
-	// A successful poll with new validators and no new entries replaces
-	// them.
-	save(t, db, aggregator.FetchRecord{Source: src, ETag: `"def"`, Health: ok, Now: base.Add(2 * time.Hour)})
-	st, err = db.SourceState(ctx, src.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.ETag != `"def"` || st.LastModified != "" || st.Failures != 0 || st.LastError != "" {
-		t.Errorf("SourceState after a second Save = %+v, want ETag \"def\", no Last-Modified, no failures", st)
-	}
-
-	// RecordHealth of a source never saved creates it without validators.
-	fresh := source("fresh")
-	if err := db.RecordHealth(ctx, fresh, failed); err != nil {
-		t.Fatalf("RecordHealth(new source) = %v", err)
-	}
-	st, err = db.SourceState(ctx, fresh.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.ETag != "" || st.LastModified != "" || st.Failures != 2 || st.URL != fresh.URL {
-		t.Errorf("SourceState of a source only RecordHealth saw = %+v", st)
+	if st, _ = db.SourceState(ctx, src.Name); !reflect.DeepEqual(st, gone) {
+		t.Errorf("SourceState after RecordState =\n%+v\nwant\n%+v", st, gone)
 	}
 	if v := version(t, db); v != 1 {
-		t.Errorf("Version = %d, want 1: only the first Save changed items", v)
+		t.Errorf("Version = %d, want 1: only the Save changed items", v)
 	}
 }
 
@@ -95,11 +63,12 @@ func TestSourceStates(t *testing.T) {
 		t.Errorf("SourceStates of an empty database = %+v, %v; want none", states, err)
 	}
 	for _, name := range []string{"zeta", "alpha", "mid"} {
-		if err := db.RecordHealth(ctx, source(name), aggregator.Health{LastAttempt: base, Failures: 1}); err != nil {
+		st := aggregator.SourceState{Name: name, URL: source(name).URL, Health: aggregator.Health{LastAttempt: base, Failures: 1}}
+		if err := db.RecordState(ctx, st); err != nil {
 			t.Fatal(err)
 		}
 	}
-	save(t, db, aggregator.FetchRecord{Source: source("beta"), ETag: "e"})
+	save(t, db, aggregator.FetchRecord{Source: source("beta"), State: aggregator.SourceState{URL: source("beta").URL, ETag: "e"}})
 	states, err = db.SourceStates(ctx)
 	if err != nil {
 		t.Fatalf("SourceStates = %v", err)

@@ -141,8 +141,9 @@ func TestOpenTwice(t *testing.T) {
 	if err := raw(t, file).QueryRowContext(ctx, "PRAGMA user_version").Scan(&userVersion); err != nil {
 		t.Fatal(err)
 	}
-	if userVersion != 1 {
-		t.Errorf("PRAGMA user_version = %d, want 1 (one migration)", userVersion)
+	migrations, _ := filepath.Glob("migrations/*.sql")
+	if userVersion != len(migrations) || userVersion < 2 {
+		t.Errorf("PRAGMA user_version = %d, want %d (one per migration)", userVersion, len(migrations))
 	}
 }
 
@@ -244,7 +245,7 @@ func TestTimesRoundTrip(t *testing.T) {
 			e := entry(src.Name, "https://example.org/times/"+tt.name, tt.name, 0)
 			e.Published, e.Updated = tt.at, tt.at.Add(time.Second)
 			h := aggregator.Health{LastAttempt: tt.at, LastSuccess: tt.at, NextAttempt: tt.at.Add(time.Hour)}
-			save(t, db, aggregator.FetchRecord{Source: src, Entries: []aggregator.Entry{e}, Health: h, Now: tt.at})
+			save(t, db, aggregator.FetchRecord{Source: src, Entries: []aggregator.Entry{e}, State: aggregator.SourceState{URL: src.URL, Health: h}, Now: tt.at})
 
 			want := tt.at.Truncate(time.Millisecond)
 			got := items(t, db, aggregator.ItemQuery{Limit: 100})

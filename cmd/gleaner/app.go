@@ -48,14 +48,18 @@ func newPoller(cfg *config.Config, db *sqlite.DB, log *slog.Logger) *aggregator.
 		MaxBody:      cfg.Poll.MaxBodyBytes,
 		Timeout:      cfg.Poll.Timeout,
 		AllowPrivate: cfg.Poll.AllowPrivate,
+		PerHost:      cfg.Poll.PerHost,
+		HostInterval: cfg.Poll.HostInterval,
 	})
 	return &aggregator.Poller{
-		Store:   db,
-		Fetcher: client,
-		Parser:  feeds.NewParser(),
-		Tagger:  aggregator.NewTagger(cfg.Rules),
-		Log:     log,
-		Jitter:  0.1,
+		Store:      db,
+		Fetcher:    client,
+		Parser:     feeds.NewParser(),
+		Tagger:     aggregator.NewTagger(cfg.Rules),
+		Log:        log,
+		Jitter:     0.1,
+		MaxEntries: cfg.Poll.MaxItems,
+		MaxBackoff: cfg.Poll.MaxBackoff,
 	}
 }
 
