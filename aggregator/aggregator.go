@@ -217,3 +217,19 @@ type Store interface {
 	// RecordState writes a poll that stored no entries (failure or 304).
 	RecordState(ctx context.Context, st SourceState) error
 }
+
+// Condition sums up a source's state in a word for people: "new" (never
+// polled), "ok", "failing", "gone" or "moved".
+func (st *SourceState) Condition() string {
+	switch {
+	case st.Gone:
+		return "gone"
+	case st.LastAttempt.IsZero():
+		return "new"
+	case st.Failures > 0:
+		return "failing"
+	case st.FetchURL != "":
+		return "moved"
+	}
+	return "ok"
+}

@@ -11,16 +11,23 @@ import (
 	"time"
 )
 
-// StatusError is an upstream answer that carried no feed.
+// StatusError is an upstream answer that carried no usable feed: an
+// error status, or a body that could not be read (Err).
 type StatusError struct {
 	Status int
 	// RetryAfter is the upstream's Retry-After, when it sent one.
 	RetryAfter time.Duration
+	Err        error
 }
 
 func (e *StatusError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("HTTP %d: %v", e.Status, e.Err)
+	}
 	return fmt.Sprintf("upstream answered HTTP %d", e.Status)
 }
+
+func (e *StatusError) Unwrap() error { return e.Err }
 
 // Poller runs one source through fetch, parse, identify, tag and store.
 type Poller struct {

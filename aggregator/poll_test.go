@@ -122,3 +122,95 @@ func TestPollStoreFailureKeepsValidators(t *testing.T) {
 		t.Fatalf("a failed save must not store validators: err=%v state=%+v", res.Err, store.state("s"))
 	}
 }
+
+func TestPollHonoursUpstreamHints(t *testing.T) {
+	m := time.Minute
+	tests := []struct {
+		name   string
+		result FetchResult
+		feed   string // body for lineParser
+		hints  Hints
+		want   time.Duration // from the poll to the next attempt
+	}{
+		{"schedule alone", FetchResult{Status: 200}, "1|a", Hints{}, 15 * m},
+		{"ttl longer than schedule", FetchResult{Status: 200}, "1|a", Hints{TTL: 2 * time.Hour}, 2 * time.Hour},
+		{"ttl shorter than schedule", FetchResult{Status: 200}, "1|a", Hints{TTL: 5 * m}, 15 * m},
+		{"max-age", FetchResult{Status: 200, MaxAge: time.Hour}, "1|a", Hints{}, time.Hour},
+		{"max-age capped", FetchResult{Status: 200, MaxAge: 400 * 24 * time.Hour}, "1|a", Hints{}, 24 * time.Hour},
+		{"304 max-age", FetchResult{Status: 304, NotModified: true, MaxAge: 45 * m}, "", Hints{}, 45 * m},
+		// synctest starts at midnight UTC on Saturday 1 January 2000.
+		{"skip hours", FetchResult{Status: 200}, "1|a", Hints{SkipHours: []int{0, 1, 2}}, 3 * time.Hour},
+		{"skip days", FetchResult{Status: 200}, "1|a", Hints{SkipDays: []time.Weekday{time.Saturday, time.Sunday}}, 48 * time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				store := newMemStore()
+				fr := tt.result
+				fr.Body = []byte(tt.feed)
+				p := &Poller{Store: store, Parser: hintParser{tt.hints},
+					Fetcher: fetchFunc(func(context.Context, FetchRequest) (*FetchResult, error) { return &fr, nil })}
+				src := Source{Name: "s", URL: "http://example.com/feed", Schedule: MustParseSchedule("@every 15m")}
+				res := p.Poll(context.Background(), src)
+				if res.Err != nil {
+					t.Fatal(res.Err)
+				}
+				if got := res.Next.Sub(time.Now()); got != tt.want {
+					t.Errorf("next attempt in %v, want %v", got, tt.want)
+				}
+			})
+		})
+	}
+}
+
+// hintParser is lineParser with fixed feed hints.
+type hintParser struct{ hints Hints }
+
+func (h hintParser) Parse(ctx context.Context, in ParseInput) (*Feed, error) {
+	f, err := lineParser{}.Parse(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	f.TTL, f.SkipHours, f.SkipDays = h.hints.TTL, h.hints.SkipHours, h.hints.SkipDays
+	return f, nil
+}
+
+func TestPollMovedAndGone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		store := newMemStore()
+		var asked []string
+		answer := map[string]func() (*FetchResult, error){
+			"http://old.example/feed": func() (*FetchResult, error) {
+				return &FetchResult{Status: 200, Body: []byte("1|a"), URL: "http://new.example/feed", PermanentURL: "http://new.example/feed"}, nil
+			},
+			"http://new.example/feed": func() (*FetchResult, error) { return nil, &StatusError{Status: 410} },
+		}
+		p := &Poller{Store: store, Parser: lineParser{}, Fetcher: fetchFunc(func(_ context.Context, req FetchRequest) (*FetchResult, error) {
+			asked = append(asked, req.URL)
+			return answer[req.URL]()
+		})}
+		src := Source{Name: "s", URL: "http://old.example/feed", Schedule: MustParseSchedule("@hourly")}
+
+		res := p.Poll(context.Background(), src)
+		if res.MovedTo != "http://new.example/feed" || store.state("s").FetchURL != "http://new.example/feed" {
+			t.Fatalf("after a 301: result %+v, state %+v; want the source moved", res, store.state("s"))
+		}
+		res = p.Poll(context.Background(), src)
+		if asked[1] != "http://new.example/feed" {
+			t.Errorf("second poll asked %s, want the new address", asked[1])
+		}
+		st := store.state("s")
+		if !res.Gone || !st.Gone || !res.Next.IsZero() || st.LastStatus != 410 {
+			t.Errorf("after a 410: result %+v, state %+v; want gone with no next attempt", res, st)
+		}
+
+		// Changing the URL in the configuration starts afresh.
+		src.URL = "http://other.example/feed"
+		answer[src.URL] = func() (*FetchResult, error) { return &FetchResult{Status: 200, Body: []byte("1|a")}, nil }
+		res = p.Poll(context.Background(), src)
+		st = store.state("s")
+		if res.Err != nil || st.Gone || st.FetchURL != "" || st.URL != src.URL || asked[2] != src.URL {
+			t.Errorf("after a config change: result %+v, state %+v", res, st)
+		}
+	})
+}

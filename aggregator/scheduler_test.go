@@ -102,3 +102,29 @@ func TestSchedulerResumesFromStoredNextAttempt(t *testing.T) {
 		}
 	})
 }
+
+func TestSchedulerStopsPollingGoneSources(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		polls := 0
+		fetch := fetchFunc(func(context.Context, FetchRequest) (*FetchResult, error) {
+			polls++
+			return nil, &StatusError{Status: 410}
+		})
+		store := newMemStore()
+		s := &Scheduler{Poller: &Poller{Store: store, Fetcher: fetch, Parser: lineParser{}},
+			Sources: []Source{{Name: "g", URL: "http://g/", Schedule: MustParseSchedule("@every 1m")}}}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+		s.Run(ctx)
+		cancel()
+		if polls != 1 || !store.state("g").Gone {
+			t.Errorf("a gone source was polled %d times in an hour (state %+v), want once", polls, store.state("g"))
+		}
+		// A restart remembers it is gone.
+		ctx, cancel = context.WithTimeout(context.Background(), time.Hour)
+		defer cancel()
+		s.Run(ctx)
+		if polls != 1 {
+			t.Errorf("after a restart a gone source was polled again (%d polls)", polls)
+		}
+	})
+}

@@ -58,25 +58,52 @@ func legacyEncoding(body []byte, contentType string) (encoding.Encoding, string)
 		if label == "" {
 			continue
 		}
-		// A body that is not UTF-8 cannot be what a UTF-8 label says;
-		// a known legacy label is trusted.
-		if e, name := charset.Lookup(label); e != nil && name != "utf-8" {
-			return e, name
+		// A body that is not UTF-8 cannot be what a UTF-8 label says.
+		e, name := charset.Lookup(label)
+		if e == nil || name == "utf-8" {
+			continue
 		}
+		// Any byte string is valid windows-1252, the label servers add
+		// without looking; a guess of a multi-byte encoding that decodes
+		// the body cleanly outranks it. Other legacy labels are trusted.
+		if name == "windows-1252" || strings.HasPrefix(name, "iso-8859-") {
+			if ge, gname, conf := guessEncoding(body); conf >= 0.6 && multiByte[gname] && decodesCleanly(ge, body) {
+				return ge, gname
+			}
+		}
+		return e, name
 	}
+	if e, name, conf := guessEncoding(body); conf >= 0.5 {
+		return e, name
+	}
+	return simplifiedchinese.GB18030, "gb18030"
+}
+
+func decodesCleanly(e encoding.Encoding, body []byte) bool {
+	out, err := e.NewDecoder().Bytes(body)
+	return err == nil && !bytes.ContainsRune(out, utf8.RuneError)
+}
+
+// multiByte are the encodings a statistical guess can tell from Latin
+// text with confidence.
+var multiByte = map[string]bool{"gb18030": true, "big5": true, "shift_jis": true, "euc-jp": true, "euc-kr": true}
+
+// guessEncoding asks a statistical detector (a port of Mozilla's and
+// Python's chardet) about the first 64 KiB.
+func guessEncoding(body []byte) (encoding.Encoding, string, float64) {
 	sample := body
 	if len(sample) > 64<<10 {
 		sample = sample[:64<<10]
 	}
-	if guess := chardet.Detect(sample); guess.Confidence >= 0.5 {
-		if e, name := charset.Lookup(guess.Encoding); e != nil && name != "utf-8" {
-			if name == "gbk" || name == "gb2312" {
-				return simplifiedchinese.GB18030, "gb18030"
-			}
-			return e, name
-		}
+	guess := chardet.Detect(sample)
+	e, name := charset.Lookup(guess.Encoding)
+	if e == nil || name == "utf-8" {
+		return nil, "", 0
 	}
-	return simplifiedchinese.GB18030, "gb18030"
+	if name == "gbk" || name == "gb2312" {
+		return simplifiedchinese.GB18030, "gb18030", guess.Confidence
+	}
+	return e, name, guess.Confidence
 }
 
 // cp1252C1 maps U+0080–U+009F to the characters windows-1252 puts there.

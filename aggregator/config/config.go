@@ -9,6 +9,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -35,16 +36,17 @@ type Config struct {
 
 // Poll holds the poller's settings.
 type Poll struct {
-	Schedule     aggregator.Schedule
-	AllowPrivate bool
-	Concurrency  int
-	PerHost      int
-	HostInterval time.Duration
-	Timeout      time.Duration
-	MaxBodyBytes int64
-	MaxItems     int
-	MaxBackoff   time.Duration
-	UserAgent    string
+	Schedule      aggregator.Schedule
+	AllowPrivate  bool
+	AllowNetworks []netip.Prefix
+	Concurrency   int
+	PerHost       int
+	HostInterval  time.Duration
+	Timeout       time.Duration
+	MaxBodyBytes  int64
+	MaxItems      int
+	MaxBackoff    time.Duration
+	UserAgent     string
 }
 
 // Source returns the configured source with that name.
@@ -79,16 +81,17 @@ type fileConfig struct {
 }
 
 type filePoll struct {
-	Schedule             string `yaml:"schedule"`
-	AllowPrivateNetworks bool   `yaml:"allow_private_networks"`
-	Concurrency          int    `yaml:"concurrency"`
-	PerHost              int    `yaml:"per_host"`
-	HostInterval         string `yaml:"host_interval"`
-	Timeout              string `yaml:"timeout"`
-	MaxBodyMB            int    `yaml:"max_body_mb"`
-	MaxItems             int    `yaml:"max_items"`
-	MaxBackoff           string `yaml:"max_backoff"`
-	UserAgent            string `yaml:"user_agent"`
+	Schedule             string   `yaml:"schedule"`
+	AllowPrivateNetworks bool     `yaml:"allow_private_networks"`
+	AllowNetworks        []string `yaml:"allow_networks"`
+	Concurrency          int      `yaml:"concurrency"`
+	PerHost              int      `yaml:"per_host"`
+	HostInterval         string   `yaml:"host_interval"`
+	Timeout              string   `yaml:"timeout"`
+	MaxBodyMB            int      `yaml:"max_body_mb"`
+	MaxItems             int      `yaml:"max_items"`
+	MaxBackoff           string   `yaml:"max_backoff"`
+	UserAgent            string   `yaml:"user_agent"`
 }
 
 type fileSource struct {
@@ -224,6 +227,18 @@ func (d *decoder) poll(fp *filePoll) Poll {
 		p.Concurrency = DefaultConcurrency
 	} else if p.Concurrency < 0 {
 		d.add("poll.concurrency", "concurrency must be at least 1")
+	}
+	for i, n := range fp.AllowNetworks {
+		prefix, err := netip.ParsePrefix(n)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(n)
+			if aerr != nil {
+				d.add(fmt.Sprintf("poll.allow_networks[%d]", i), "not a network (10.1.2.0/24) or address: %q", n)
+				continue
+			}
+			prefix = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		p.AllowNetworks = append(p.AllowNetworks, prefix.Masked())
 	}
 	if p.PerHost == 0 {
 		p.PerHost = DefaultPerHost

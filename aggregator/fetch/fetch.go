@@ -13,6 +13,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +38,9 @@ type Options struct {
 	Timeout time.Duration
 	// AllowPrivate lets every source reach private addresses.
 	AllowPrivate bool
+	// AllowNetworks are networks sources may reach although they are
+	// private (an intranet feed server), without opening all of them.
+	AllowNetworks []netip.Prefix
 	// MaxRedirects (default 5).
 	MaxRedirects int
 	// PerHost bounds concurrent requests to one host:port (default 2).
@@ -92,11 +96,20 @@ func (c *Client) httpClient(allowPrivate bool) *http.Client {
 			if err != nil {
 				return err
 			}
-			ip := net.ParseIP(host)
-			if ip == nil || isPrivate(ip) {
+			addr, err := netip.ParseAddr(host)
+			if err != nil {
 				return fmt.Errorf("%w: %s", ErrPrivateAddress, host)
 			}
-			return nil
+			addr = addr.Unmap()
+			if !isPrivate(net.IP(addr.AsSlice())) {
+				return nil
+			}
+			for _, allowed := range c.opts.AllowNetworks {
+				if allowed.Contains(addr) {
+					return nil
+				}
+			}
+			return fmt.Errorf("%w: %s", ErrPrivateAddress, host)
 		}
 	}
 	transport := &http.Transport{
@@ -196,10 +209,11 @@ func (c *Client) Fetch(ctx context.Context, req aggregator.FetchRequest) (*aggre
 	// decompressed bytes.
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: read body: %w", req.URL, err)
+		return nil, fmt.Errorf("fetch %s: read body: %w", req.URL, &aggregator.StatusError{Status: resp.StatusCode, Err: err})
 	}
 	if int64(len(body)) > c.opts.MaxBody {
-		return nil, fmt.Errorf("fetch %s: %w (%d bytes)", req.URL, ErrTooLarge, c.opts.MaxBody)
+		return nil, fmt.Errorf("fetch %s: %w", req.URL, &aggregator.StatusError{
+			Status: resp.StatusCode, Err: fmt.Errorf("%w (%d bytes)", ErrTooLarge, c.opts.MaxBody)})
 	}
 	res.Body = body
 	return res, nil

@@ -44,12 +44,13 @@ func newApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, er
 
 func newPoller(cfg *config.Config, db *sqlite.DB, log *slog.Logger) *aggregator.Poller {
 	client := fetch.New(fetch.Options{
-		UserAgent:    userAgent(cfg),
-		MaxBody:      cfg.Poll.MaxBodyBytes,
-		Timeout:      cfg.Poll.Timeout,
-		AllowPrivate: cfg.Poll.AllowPrivate,
-		PerHost:      cfg.Poll.PerHost,
-		HostInterval: cfg.Poll.HostInterval,
+		UserAgent:     userAgent(cfg),
+		MaxBody:       cfg.Poll.MaxBodyBytes,
+		Timeout:       cfg.Poll.Timeout,
+		AllowPrivate:  cfg.Poll.AllowPrivate,
+		AllowNetworks: cfg.Poll.AllowNetworks,
+		PerHost:       cfg.Poll.PerHost,
+		HostInterval:  cfg.Poll.HostInterval,
 	})
 	return &aggregator.Poller{
 		Store:      db,

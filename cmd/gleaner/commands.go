@@ -77,16 +77,16 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) error
 func pollLine(r aggregator.PollResult) string {
 	took := r.Took.Round(time.Millisecond)
 	switch {
+	case r.Gone:
+		return fmt.Sprintf("%s\tgone\t410\tno longer polled on its schedule\t%s", r.Source, took)
 	case r.Err != nil:
-		return fmt.Sprintf("%s\terror\t%v\t%s", r.Source, oneLine(r.Err), took)
+		return fmt.Sprintf("%s\terror\t%v\t%s", r.Source, oneLineText(r.Err.Error()), took)
 	case r.NotModified:
 		return fmt.Sprintf("%s\tnot-modified\t%d\t%s", r.Source, r.Status, took)
+	case r.MovedTo != "":
+		return fmt.Sprintf("%s\tok\t%d\titems=%d new=%d updated=%d moved-to=%s\t%s", r.Source, r.Status, r.Entries, r.New, r.Updated, r.MovedTo, took)
 	}
 	return fmt.Sprintf("%s\tok\t%d\titems=%d new=%d updated=%d\t%s", r.Source, r.Status, r.Entries, r.New, r.Updated, took)
-}
-
-func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
 func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) error {

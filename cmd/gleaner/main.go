@@ -30,6 +30,7 @@ Usage:
   gleaner poll   [-config PATH] [SOURCE...]    poll the named sources (default: all) once and exit
   gleaner render [-config PATH] OUTPUT.EXT     print output OUTPUT as EXT (rss, atom or json)
   gleaner check  [-config PATH]                validate the configuration (exit 2 on problems)
+  gleaner status [-config PATH]                print each source's health: state, last success, failures, next attempt
   gleaner version                              print the version
 
 -config defaults to $GLEANER_CONFIG, then ./config.yaml.
@@ -85,6 +86,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdRender(ctx, rest, stdout, stderr)
 	case "check":
 		return cmdCheck(ctx, rest, stdout, stderr)
+	case "status":
+		return cmdStatus(ctx, rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "gleaner", version)
 		return nil

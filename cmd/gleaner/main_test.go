@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -240,6 +241,15 @@ func TestEndToEnd(t *testing.T) {
 		}
 		if !strings.Contains(lines[u.name], "not-modified") {
 			t.Errorf("second poll of %s: %q, want not-modified", u.name, lines[u.name])
+		}
+	}
+	status, err := w.gleaner(t, "status")
+	if err != nil {
+		t.Fatalf("status: %v", err)
+	}
+	for _, want := range []string{`SOURCE\s+STATE`, `chinese-news\s+ok\s`, `failing\s+failing\s.*HTTP 500`, `slow\s+failing\s.*deadline exceeded`} {
+		if !regexp.MustCompile(want).MatchString(status) {
+			t.Errorf("gleaner status does not match %q:\n%s", want, status)
 		}
 	}
 	after := renderAll(t, w)

@@ -38,9 +38,10 @@ table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.2rem .5
 {{range $.Formats}}<a href="{{$.FeedURL $o.Name .Ext}}">{{.Name}}</a> {{end}}</li>{{end}}
 </ul>
 <h2>Sources</h2>
-<table><tr><th>source</th><th>last success</th><th>status</th><th>failures</th><th>next attempt</th><th>error</th></tr>
-{{range .Sources}}<tr><td><a href="{{.URL}}">{{.Name}}</a></td><td>{{when .LastSuccess}}</td><td>{{if .LastStatus}}{{.LastStatus}}{{end}}</td>
-<td>{{.Failures}}</td><td>{{when .NextAttempt}}</td><td class="err">{{.LastError}}</td></tr>
+<table><tr><th>source</th><th>state</th><th>last attempt</th><th>last success</th><th>status</th><th>failures</th><th>next attempt</th><th>items</th><th>error</th></tr>
+{{range .Sources}}<tr><td><a href="{{.URL}}">{{.Name}}</a></td><td>{{.Condition}}</td><td>{{when .LastAttempt}}</td><td>{{when .LastSuccess}}</td>
+<td>{{if .LastStatus}}{{.LastStatus}}{{end}}</td><td>{{.Failures}}</td><td>{{if .Gone}}never (410 Gone){{else}}{{when .NextAttempt}}{{end}}</td>
+<td>{{.LastEntries}}</td><td class="err">{{with .FetchURL}}moved to {{.}}; {{end}}{{.LastError}}</td></tr>
 {{end}}</table>
 </body></html>
 {{end}}
@@ -96,6 +97,9 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 	page := indexPage{Title: "gleaner", Site: site, Outputs: site.Outputs, Formats: formatLinks}
 	for _, src := range site.Sources {
 		st := byName[src.Name]
+		if st.URL != src.URL {
+			st = aggregator.SourceState{} // the URL changed: not polled yet
+		}
 		st.Name = src.Name
 		page.Sources = append(page.Sources, sourceRow{SourceState: st, URL: src.URL})
 	}

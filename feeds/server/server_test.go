@@ -57,7 +57,7 @@ func (m *memStore) Version(context.Context) (int64, error) {
 }
 
 func (m *memStore) SourceStates(context.Context) ([]aggregator.SourceState, error) {
-	return []aggregator.SourceState{{Name: "wire", Health: aggregator.Health{Failures: 2, LastError: "upstream answered HTTP 503"}}}, nil
+	return []aggregator.SourceState{{Name: "wire", URL: "https://a.example/feed", Health: aggregator.Health{LastAttempt: time.Now(), Failures: 2, LastError: "upstream answered HTTP 503"}}}, nil
 }
 
 func newTestServer(t *testing.T) (*httptest.Server, *memStore, *Server) {
@@ -127,7 +127,7 @@ func TestFeedResponses(t *testing.T) {
 			}
 		})
 	}
-	if _, body := do(t, "GET", ts.URL+"/", nil); !strings.Contains(body, "upstream answered HTTP 503") {
+	if _, body := do(t, "GET", ts.URL+"/", nil); !strings.Contains(body, "upstream answered HTTP 503") || !strings.Contains(body, "<td>failing</td>") {
 		t.Error("index does not show the failing source's error")
 	}
 }
