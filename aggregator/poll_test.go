@@ -3,6 +3,7 @@ package aggregator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -211,6 +212,33 @@ func TestPollMovedAndGone(t *testing.T) {
 		st = store.state("s")
 		if res.Err != nil || st.Gone || st.FetchURL != "" || st.URL != src.URL || asked[2] != src.URL {
 			t.Errorf("after a config change: result %+v, state %+v", res, st)
+		}
+	})
+}
+
+func TestPollJitterSpreadsWithinBounds(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := &Poller{Store: newMemStore(), Parser: lineParser{}, Jitter: 0.1,
+			Fetcher: fetchFunc(func(context.Context, FetchRequest) (*FetchResult, error) {
+				return &FetchResult{Status: 200, Body: []byte("1|a")}, nil
+			})}
+		seen := map[time.Duration]bool{}
+		for i := range 50 {
+			src := Source{Name: fmt.Sprint("s", i), URL: "http://example.com/feed", Schedule: MustParseSchedule("@every 10m")}
+			res := p.Poll(context.Background(), src)
+			d := res.Next.Sub(time.Now())
+			if d < 10*time.Minute || d >= 11*time.Minute {
+				t.Errorf("next attempt in %v, want within [10m, 11m): 10%% of the period", d)
+			}
+			seen[d] = true
+		}
+		if len(seen) < 10 {
+			t.Errorf("50 sources got only %d distinct next attempts: jitter does not spread them", len(seen))
+		}
+		// The spread is capped at five minutes for long periods.
+		res := p.Poll(context.Background(), Source{Name: "daily", URL: "http://example.com/d", Schedule: MustParseSchedule("@every 24h")})
+		if d := res.Next.Sub(time.Now()); d < 24*time.Hour || d >= 24*time.Hour+5*time.Minute {
+			t.Errorf("daily source next attempt in %v, want within five minutes after a day", d)
 		}
 	})
 }
