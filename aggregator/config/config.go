@@ -272,22 +272,29 @@ func (d *decoder) duration(path, value string, def time.Duration, zeroOK bool) t
 	return v
 }
 
+// uniqueName checks the name of the source or output at path: present,
+// well formed, and not taken by an earlier one (seen maps names to where
+// they first stood).
+func (d *decoder) uniqueName(kind, at, name string, seen map[string]string) {
+	switch {
+	case name == "":
+		d.add(at, "%s needs a name", kind)
+	case !nameRE.MatchString(name):
+		d.add(at+".name", "%s name %q must be lower-case letters, digits and dashes", kind, name)
+	case seen[name] != "":
+		d.add(at+".name", "duplicate %s name %q (first at %s)", kind, name, seen[name])
+	default:
+		seen[name] = d.where(at + ".name")
+	}
+}
+
 func (d *decoder) sources(in []fileSource, def aggregator.Schedule) []aggregator.Source {
 	out := make([]aggregator.Source, 0, len(in))
 	seen := map[string]string{}
 	for i, fs := range in {
 		at := fmt.Sprintf("sources[%d]", i)
 		src := aggregator.Source{Name: fs.Name, URL: strings.TrimSpace(fs.URL), Tags: fs.Tags, Schedule: def, AllowPrivate: fs.AllowPrivate}
-		switch {
-		case fs.Name == "":
-			d.add(at, "source needs a name")
-		case !nameRE.MatchString(fs.Name):
-			d.add(at+".name", "source name %q must be lower-case letters, digits and dashes", fs.Name)
-		case seen[fs.Name] != "":
-			d.add(at+".name", "duplicate source name %q (first at %s)", fs.Name, seen[fs.Name])
-		default:
-			seen[fs.Name] = d.where(at + ".name")
-		}
+		d.uniqueName("source", at, fs.Name, seen)
 		if src.URL == "" {
 			d.add(at, "source %q needs a url", fs.Name)
 		} else if u, err := url.Parse(src.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -368,16 +375,7 @@ func (d *decoder) outputs(in []fileOutput, known map[string]bool) []aggregator.O
 	for i, fo := range in {
 		at := fmt.Sprintf("outputs[%d]", i)
 		o := aggregator.Output{Name: fo.Name, Title: fo.Title, Description: fo.Description, Tags: fo.Tags, Limit: fo.Limit}
-		switch {
-		case fo.Name == "":
-			d.add(at, "output needs a name")
-		case !nameRE.MatchString(fo.Name):
-			d.add(at+".name", "output name %q must be lower-case letters, digits and dashes", fo.Name)
-		case seen[fo.Name] != "":
-			d.add(at+".name", "duplicate output name %q (first at %s)", fo.Name, seen[fo.Name])
-		default:
-			seen[fo.Name] = d.where(at + ".name")
-		}
+		d.uniqueName("output", at, fo.Name, seen)
 		for j, t := range fo.Tags {
 			if !known[t] {
 				d.add(fmt.Sprintf("%s.tags[%d]", at, j), "output %q names tag %q, which no rule under tags: and no source gives", fo.Name, t)

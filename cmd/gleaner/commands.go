@@ -16,15 +16,11 @@ import (
 )
 
 func cmdCheck(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("check", stderr)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*path)
+	_, cfg, path, err := setup("check", args, stderr)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: ok (%d sources, %d tag rules, %d outputs)\n", *path, len(cfg.Sources), len(cfg.Rules), len(cfg.Outputs))
+	fmt.Fprintf(stdout, "%s: ok (%d sources, %d tag rules, %d outputs)\n", path, len(cfg.Sources), len(cfg.Rules), len(cfg.Outputs))
 	return nil
 }
 
@@ -32,11 +28,7 @@ func cmdCheck(_ context.Context, args []string, stdout, stderr io.Writer) error 
 // Upstream failures are reported, not fatal: only an unusable
 // configuration or database makes it fail.
 func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("poll", stderr)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*path)
+	fs, cfg, path, err := setup("poll", args, stderr)
 	if err != nil {
 		return err
 	}
@@ -46,7 +38,7 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		for _, n := range names {
 			src, ok := cfg.Source(n)
 			if !ok {
-				return &exitError{code: 2, err: fmt.Errorf("no source named %q in %s", n, *path)}
+				return &exitError{code: 2, err: fmt.Errorf("no source named %q in %s", n, path)}
 			}
 			sources = append(sources, src)
 		}
@@ -90,8 +82,8 @@ func pollLine(r aggregator.PollResult) string {
 }
 
 func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("render", stderr)
-	if err := parseFlags(fs, args); err != nil {
+	fs, cfg, path, err := setup("render", args, stderr)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -105,10 +97,6 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	cfg, err := loadConfig(*path)
-	if err != nil {
-		return err
-	}
 	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
@@ -117,7 +105,7 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	s := site(cfg)
 	r, err := server.Render(ctx, a.db, &s, name, f)
 	if errors.Is(err, server.ErrUnknownOutput) {
-		return &exitError{code: 2, err: fmt.Errorf("no output named %q in %s", name, *path)}
+		return &exitError{code: 2, err: fmt.Errorf("no output named %q in %s", name, path)}
 	}
 	if err != nil {
 		return err

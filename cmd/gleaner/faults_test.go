@@ -45,7 +45,9 @@ func faultServer(t *testing.T) *httptest.Server {
 	serve("/429", status(429, "Retry-After", "3600"))
 	serve("/404", status(404))
 	serve("/410", status(410))
-	serve("/301", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/moved-here", http.StatusMovedPermanently) })
+	serve("/301", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/moved-here", http.StatusMovedPermanently)
+	})
 	serve("/moved-here", func(w http.ResponseWriter, r *http.Request) { w.Write(rss("Moved story", "moved")) })
 	serve("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
 	serve("/to-private", func(w http.ResponseWriter, r *http.Request) {

@@ -111,6 +111,16 @@ func flags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 	return fs, path
 }
 
+// setup parses a subcommand's flags and loads the configuration.
+func setup(name string, args []string, stderr io.Writer) (*flag.FlagSet, *config.Config, string, error) {
+	fs, path := flags(name, stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return nil, nil, "", err
+	}
+	cfg, err := loadConfig(*path)
+	return fs, cfg, *path, err
+}
+
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

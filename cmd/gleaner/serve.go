@@ -21,15 +21,11 @@ import (
 // cmdServe runs the scheduler and the HTTP server until ctx ends. SIGHUP
 // reloads the configuration; a bad one is logged and the old one kept.
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("serve", stderr)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
-	cfg, err := loadConfig(*path)
+	_, cfg, path, err := setup("serve", args, stderr)
 	if err != nil {
 		return err
 	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
 	a, err := newApp(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -49,7 +45,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "config", *path, "database", cfg.Database, "sources", len(cfg.Sources))
+	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "config", path, "database", cfg.Database, "sources", len(cfg.Sources))
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 
 	var wg sync.WaitGroup
@@ -75,9 +71,9 @@ loop:
 			runErr = fmt.Errorf("http server: %w", err)
 			break loop
 		case <-hup:
-			next, err := loadConfig(*path)
+			next, err := loadConfig(path)
 			if err != nil {
-				log.Error("reload failed; keeping the running configuration", "config", *path, "err", err)
+				log.Error("reload failed; keeping the running configuration", "config", path, "err", err)
 				continue
 			}
 			if next.Database != a.cfg.Database || next.Listen != a.cfg.Listen {
@@ -89,7 +85,7 @@ loop:
 			a.poll = newPoller(next, a.db, log)
 			srv.SetSite(site(next))
 			stopSched = a.startScheduler(ctx, &wg, next.Sources)
-			log.Info("reloaded", "config", *path, "sources", len(next.Sources), "outputs", len(next.Outputs))
+			log.Info("reloaded", "config", path, "sources", len(next.Sources), "outputs", len(next.Outputs))
 		}
 	}
 	stopSched()

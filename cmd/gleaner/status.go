@@ -14,11 +14,7 @@ import (
 
 // cmdStatus prints each configured source's health as a table.
 func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, path := flags("status", stderr)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*path)
+	_, cfg, _, err := setup("status", args, stderr)
 	if err != nil {
 		return err
 	}
