@@ -22,6 +22,11 @@ type Source struct {
 	Location *time.Location
 	// AllowPrivate lets the source resolve to loopback or private addresses.
 	AllowPrivate bool
+	// NoMerge keeps this source's items apart from other sources' copies.
+	NoMerge bool
+	// Priority prefers this source's copy as an item's primary; equal
+	// priorities prefer the earliest published.
+	Priority int
 }
 
 // Entry is one source's copy of a story, as read from upstream and
@@ -42,6 +47,8 @@ type Entry struct {
 	Updated    time.Time
 	// Tags are computed by the Tagger from this entry's text and its source.
 	Tags []string
+	// Fingerprint is computed by the Poller for merging.
+	Fingerprint Fingerprint
 }
 
 // Item is a story as published in outputs: one or more entries merged,
@@ -201,6 +208,8 @@ type FetchRecord struct {
 	State   SourceState
 	Entries []Entry
 	Now     time.Time
+	// Merge says how new entries join other sources' copies.
+	Merge MergePolicy
 }
 
 // SaveResult counts what a FetchRecord changed.

@@ -45,6 +45,8 @@ type Poller struct {
 	// MaxBackoff caps the delay after consecutive failures, and the
 	// delay upstream hints may ask for (0: 24h).
 	MaxBackoff time.Duration
+	// Merge says when entries join other sources' copies of a story.
+	Merge MergePolicy
 }
 
 // PollResult tells what one poll did.
@@ -133,7 +135,7 @@ func (p *Poller) Poll(ctx context.Context, src Source) (res PollResult) {
 	st.Hints = Hints{TTL: feed.TTL, SkipHours: feed.SkipHours, SkipDays: feed.SkipDays}
 	st.LastEntries = len(entries)
 	p.succeed(src, &st, &res, start, fr.MaxAge)
-	saved, err := p.Store.Save(ctx, FetchRecord{Source: src, State: st, Entries: entries, Now: start})
+	saved, err := p.Store.Save(ctx, FetchRecord{Source: src, State: st, Entries: entries, Now: start, Merge: p.Merge})
 	if err != nil {
 		// Nothing was written, validators included, so the next poll
 		// fetches these entries again.
@@ -163,6 +165,9 @@ func (p *Poller) prepare(src Source, entries []Entry) []Entry {
 			e.Tags = p.Tagger.Tags(&e, src.Tags)
 		} else {
 			e.Tags = src.Tags
+		}
+		if !p.Merge.Disabled && !src.NoMerge {
+			e.Fingerprint = NewFingerprint(&e)
 		}
 		out = append(out, e)
 		if len(out) == limit {

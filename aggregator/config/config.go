@@ -32,6 +32,7 @@ type Config struct {
 	Sources  []aggregator.Source
 	Rules    []aggregator.TagRule
 	Outputs  []aggregator.Output
+	Merge    aggregator.MergePolicy
 }
 
 // Poll holds the poller's settings.
@@ -77,6 +78,7 @@ type fileConfig struct {
 	Poll     filePoll           `yaml:"poll"`
 	Sources  []fileSource       `yaml:"sources"`
 	Tags     map[string]fileTag `yaml:"tags"`
+	Merge    fileMerge          `yaml:"merge"`
 	Outputs  []fileOutput       `yaml:"outputs"`
 }
 
@@ -94,6 +96,12 @@ type filePoll struct {
 	UserAgent            string   `yaml:"user_agent"`
 }
 
+type fileMerge struct {
+	Enabled     *bool  `yaml:"enabled"`
+	Window      string `yaml:"window"`
+	MaxDistance *int   `yaml:"max_distance"`
+}
+
 type fileSource struct {
 	Name         string   `yaml:"name"`
 	URL          string   `yaml:"url"`
@@ -101,6 +109,8 @@ type fileSource struct {
 	Tags         []string `yaml:"tags"`
 	Timezone     string   `yaml:"timezone"`
 	AllowPrivate bool     `yaml:"allow_private"`
+	Merge        *bool    `yaml:"merge"`
+	Priority     int      `yaml:"priority"`
 }
 
 type fileTag struct {
@@ -183,6 +193,7 @@ func (d *decoder) validate(fc *fileConfig) *Config {
 		d.add("base_url", "base_url must be an absolute http(s) URL, got %q", fc.BaseURL)
 	}
 	cfg.Poll = d.poll(&fc.Poll)
+	cfg.Merge = d.merge(&fc.Merge)
 	cfg.Rules = d.rules(fc.Tags)
 	cfg.Sources = d.sources(fc.Sources, cfg.Poll.Schedule)
 	cfg.Outputs = d.outputs(fc.Outputs, knownTags(cfg))
@@ -272,6 +283,21 @@ func (d *decoder) duration(path, value string, def time.Duration, zeroOK bool) t
 	return v
 }
 
+func (d *decoder) merge(fm *fileMerge) aggregator.MergePolicy {
+	p := aggregator.MergePolicy{
+		Disabled: fm.Enabled != nil && !*fm.Enabled,
+		Window:   d.duration("merge.window", fm.Window, aggregator.DefaultMergeWindow, false),
+	}
+	p.MaxDistance = aggregator.DefaultMergeMaxDistance
+	if fm.MaxDistance != nil {
+		if *fm.MaxDistance < 0 || *fm.MaxDistance > 12 {
+			d.add("merge.max_distance", "max_distance must be between 0 and 12 bits")
+		}
+		p.MaxDistance = *fm.MaxDistance
+	}
+	return p
+}
+
 // uniqueName checks the name of the source or output at path: present,
 // well formed, and not taken by an earlier one (seen maps names to where
 // they first stood).
@@ -293,7 +319,8 @@ func (d *decoder) sources(in []fileSource, def aggregator.Schedule) []aggregator
 	seen := map[string]string{}
 	for i, fs := range in {
 		at := fmt.Sprintf("sources[%d]", i)
-		src := aggregator.Source{Name: fs.Name, URL: strings.TrimSpace(fs.URL), Tags: fs.Tags, Schedule: def, AllowPrivate: fs.AllowPrivate}
+		src := aggregator.Source{Name: fs.Name, URL: strings.TrimSpace(fs.URL), Tags: fs.Tags, Schedule: def,
+			AllowPrivate: fs.AllowPrivate, NoMerge: fs.Merge != nil && !*fs.Merge, Priority: fs.Priority}
 		d.uniqueName("source", at, fs.Name, seen)
 		if src.URL == "" {
 			d.add(at, "source %q needs a url", fs.Name)

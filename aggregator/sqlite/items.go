@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/gleaner/gleaner/aggregator"
 )
@@ -30,7 +29,7 @@ func (db *DB) Save(ctx context.Context, rec aggregator.FetchRecord) (aggregator.
 		}
 		for i := range rec.Entries {
 			rec.Entries[i].Source = rec.Source.Name
-			created, changed, err := saveEntry(ctx, tx, &rec.Entries[i], rec.Now)
+			created, changed, err := saveEntry(ctx, tx, &rec, &rec.Entries[i])
 			if err != nil {
 				return err
 			}
@@ -59,12 +58,14 @@ func (db *DB) Save(ctx context.Context, rec aggregator.FetchRecord) (aggregator.
 }
 
 // saveEntry inserts a new entry (under a new item, or under the item of
-// another source's copy of the same link) or updates a known one in
+// another source's copy of the same story) or updates a known one in
 // place when its content changed.
-func saveEntry(ctx context.Context, tx *sql.Tx, e *aggregator.Entry, now time.Time) (created, changed bool, err error) {
+func saveEntry(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, e *aggregator.Entry) (created, changed bool, err error) {
 	hash := aggregator.ContentHash(e)
 	canonical := aggregator.CanonicalURL(e.Link)
 	cats, tags := jsonList(e.Categories), jsonList(e.Tags)
+	fp := e.Fingerprint
+	mergeable := !rec.Source.NoMerge && !rec.Merge.Disabled
 
 	var id, itemID int64
 	var oldHash, oldTags string
@@ -73,27 +74,27 @@ func saveEntry(ctx context.Context, tx *sql.Tx, e *aggregator.Entry, now time.Ti
 		e.Source, e.Key).Scan(&id, &itemID, &oldHash, &oldTags, &published)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		itemID, err = itemFor(ctx, tx, e, canonical, now)
+		itemID, err = itemFor(ctx, tx, rec, e, canonical)
 		if err != nil {
 			return false, false, err
 		}
 		r, err := tx.ExecContext(ctx, `
 			INSERT INTO entries (item_id, source, key, guid, link, canonical_link, title, summary,
-				content, author, categories, tags, hash, published, updated, first_seen)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				content, author, categories, tags, hash, published, updated, first_seen,
+				simhash, title_key, priority, mergeable)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			itemID, e.Source, e.Key, e.GUID, e.Link, canonical, e.Title, e.Summary,
-			e.Content, e.Author, cats, tags, hash, millis(e.Published), millis(e.Updated), millis(now))
+			e.Content, e.Author, cats, tags, hash, millis(e.Published), millis(e.Updated), millis(rec.Now),
+			int64(fp.Simhash), fp.TitleKey, rec.Source.Priority, mergeable)
 		if err != nil {
 			return false, false, fmt.Errorf("insert entry %s: %w", e.Key, err)
 		}
 		entryID, _ := r.LastInsertId()
-		// The primary copy is the earliest published: a new item's only
-		// entry, or a later-stored copy that was published first.
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE items SET primary_entry = ?1, published = ?2, updated = max(updated, ?3)
-			WHERE id = ?4 AND (primary_entry = 0 OR (?2 <> 0 AND (published = 0 OR published > ?2)))`,
-			entryID, millis(e.Published), millis(e.Updated), itemID); err != nil {
-			return false, false, fmt.Errorf("set primary: %w", err)
+		if err := indexEntry(ctx, tx, rec, entryID, e); err != nil {
+			return false, false, err
+		}
+		if err := choosePrimary(ctx, tx, itemID, entryID, rec.Source.Priority, e); err != nil {
+			return false, false, err
 		}
 		return true, false, retagItem(ctx, tx, itemID)
 	case err != nil:
@@ -105,42 +106,50 @@ func saveEntry(ctx context.Context, tx *sql.Tx, e *aggregator.Entry, now time.Ti
 	// An edit: same entry, same published date, a newer updated date.
 	updated := max(millis(e.Updated), published)
 	if oldHash != hash {
-		updated = max(updated, millis(now))
+		updated = max(updated, millis(rec.Now))
 	}
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE entries SET guid = ?, link = ?, canonical_link = ?, title = ?, summary = ?, content = ?,
-			author = ?, categories = ?, tags = ?, hash = ?, updated = ?
+			author = ?, categories = ?, tags = ?, hash = ?, updated = ?, simhash = ?, title_key = ?, mergeable = ?
 		WHERE id = ?`,
-		e.GUID, e.Link, canonical, e.Title, e.Summary, e.Content, e.Author, cats, tags, hash, updated, id); err != nil {
+		e.GUID, e.Link, canonical, e.Title, e.Summary, e.Content, e.Author, cats, tags, hash, updated,
+		int64(fp.Simhash), fp.TitleKey, mergeable, id); err != nil {
 		return false, false, fmt.Errorf("update entry %s: %w", e.Key, err)
 	}
+	if oldHash != hash {
+		e.Published = fromMillis(published) // keys are filed under the first date
+		if err := indexEntry(ctx, tx, rec, id, e); err != nil {
+			return false, false, err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `
-		UPDATE items SET updated = max(updated, ?) WHERE id = ? AND primary_entry = ?`, updated, itemID, id); err != nil {
+		UPDATE items SET updated = max(updated, ?) WHERE id = ?`, updated, itemID); err != nil {
 		return false, false, fmt.Errorf("update item: %w", err)
 	}
 	return false, true, retagItem(ctx, tx, itemID)
 }
 
-// itemFor finds the item another source's copy of this link belongs to,
-// or creates a new item.
-func itemFor(ctx context.Context, tx *sql.Tx, e *aggregator.Entry, canonical string, now time.Time) (int64, error) {
-	if canonical != "" {
-		var itemID int64
-		err := tx.QueryRowContext(ctx, `SELECT item_id FROM entries WHERE canonical_link = ? AND source <> ? LIMIT 1`,
-			canonical, e.Source).Scan(&itemID)
-		if err == nil {
-			return itemID, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, fmt.Errorf("look up link: %w", err)
-		}
+// choosePrimary makes the new entry its item's primary copy when the item
+// has none, when its source has a higher priority, or, at equal
+// priority, when it was published earlier. The item's published date is
+// its earliest copy's.
+func choosePrimary(ctx context.Context, tx *sql.Tx, itemID, entryID int64, priority int, e *aggregator.Entry) error {
+	pub := millis(e.Published)
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE items SET primary_entry = ?1
+		WHERE id = ?2 AND (primary_entry = 0 OR EXISTS (
+			SELECT 1 FROM entries p WHERE p.id = items.primary_entry AND
+				(?3 > p.priority OR (?3 = p.priority AND ?4 <> 0 AND (p.published = 0 OR p.published > ?4)))))`,
+		entryID, itemID, priority, pub); err != nil {
+		return fmt.Errorf("choose primary: %w", err)
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO items (uid, published, updated, first_seen) VALUES (?, ?, ?, ?)`,
-		aggregator.NewUID(e.Source, e.Key), millis(e.Published), millis(e.Updated), millis(now))
-	if err != nil {
-		return 0, fmt.Errorf("insert item: %w", err)
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE items SET published = CASE WHEN ?1 <> 0 AND (published = 0 OR ?1 < published) THEN ?1 ELSE published END,
+			updated = max(updated, ?2)
+		WHERE id = ?3`, pub, millis(e.Updated), itemID); err != nil {
+		return fmt.Errorf("date item: %w", err)
 	}
-	return r.LastInsertId()
+	return nil
 }
 
 // retagItem sets an item's tags to the union of its entries' tags.

@@ -61,6 +61,7 @@ func newPoller(cfg *config.Config, db *sqlite.DB, log *slog.Logger) *aggregator.
 		Jitter:     0.1,
 		MaxEntries: cfg.Poll.MaxItems,
 		MaxBackoff: cfg.Poll.MaxBackoff,
+		Merge:      cfg.Merge,
 	}
 }
 

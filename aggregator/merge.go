@@ -1,0 +1,115 @@
+package aggregator
+
+import (
+	"time"
+)
+
+// MergePolicy decides when copies from different sources are one story.
+// The zero value merges with the defaults.
+type MergePolicy struct {
+	Disabled bool
+	// Window bounds how far apart in time two copies may be published
+	// (0: 72 hours).
+	Window time.Duration
+	// MaxDistance is the largest simhash Hamming distance at which two
+	// texts are near-duplicates (DefaultMergeMaxDistance is 3).
+	MaxDistance int
+}
+
+// Defaults of MergePolicy.
+const (
+	DefaultMergeWindow      = 72 * time.Hour
+	DefaultMergeMaxDistance = 3
+)
+
+// Span is the merge window.
+func (p MergePolicy) Span() time.Duration {
+	if p.Window <= 0 {
+		return DefaultMergeWindow
+	}
+	return p.Window
+}
+
+// Candidate is a stored copy that might be the same story as a new
+// entry: one found through the merge index.
+type Candidate struct {
+	ItemID    int64
+	Source    string
+	Title     string
+	Summary   string
+	Content   string
+	Simhash   uint64
+	Published time.Time
+}
+
+// Thresholds of the text comparison, chosen on the labelled set in
+// testdata/merge (see merge_eval_test.go).
+const (
+	// minContainment: the share of the shorter text's shingles found in
+	// the longer one, for rewritten copies and briefs.
+	minContainment = 0.5
+	// minShingles: texts with fewer shingles are too short to compare by
+	// content; only exact signals merge them.
+	minShingles = 8
+)
+
+// Match returns the item of the candidate that is the same story as e,
+// if any: a near-duplicate by simhash, or a rewrite that shares most of
+// its wording. The closest candidate wins.
+func (p MergePolicy) Match(e *Entry, fp Fingerprint, candidates []Candidate) (int64, bool) {
+	if p.Disabled || len(candidates) == 0 {
+		return 0, false
+	}
+	mine := Shingles(entryText(e))
+	best, bestScore := int64(0), 0.0
+	for i := range candidates {
+		c := &candidates[i]
+		if c.Source == e.Source || !p.inWindow(e.Published, c.Published) {
+			continue
+		}
+		score := 0.0
+		if Distance(fp.Simhash, c.Simhash) <= p.MaxDistance && len(mine) >= minShingles {
+			score = 1
+		} else {
+			score = containment(mine, Shingles(c.Title+"\n"+htmlText(c.Summary)+"\n"+htmlText(c.Content)))
+			if score < minContainment {
+				continue
+			}
+		}
+		if score > bestScore {
+			best, bestScore = c.ItemID, score
+		}
+	}
+	return best, bestScore > 0
+}
+
+func (p MergePolicy) inWindow(a, b time.Time) bool {
+	d := a.Sub(b)
+	return d <= p.Span() && d >= -p.Span()
+}
+
+func entryText(e *Entry) string {
+	return e.Title + "\n" + htmlText(e.Summary) + "\n" + htmlText(e.Content)
+}
+
+// containment is |a ∩ b| / min(|a|, |b|) over sorted shingle sets; 0
+// when either is too small to judge.
+func containment(a, b []uint64) float64 {
+	if len(a) < minShingles || len(b) < minShingles {
+		return 0
+	}
+	common := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			common++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(common) / float64(min(len(a), len(b)))
+}

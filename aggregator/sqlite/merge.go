@@ -1,0 +1,129 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/gleaner/gleaner/aggregator"
+)
+
+// maxCandidates bounds the copies one lookup compares in full.
+const maxCandidates = 64
+
+// itemFor finds the item a new entry belongs to — another source's copy
+// of the same link, of the same title, or of the same text by the merge
+// policy — or creates a new item.
+func itemFor(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, e *aggregator.Entry, canonical string) (int64, error) {
+	mergeable := !rec.Merge.Disabled && !rec.Source.NoMerge
+	if canonical != "" && mergeable {
+		var itemID int64
+		err := tx.QueryRowContext(ctx, `
+			SELECT item_id FROM entries WHERE canonical_link = ? AND source <> ? AND mergeable LIMIT 1`,
+			canonical, e.Source).Scan(&itemID)
+		if err == nil {
+			return itemID, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, fmt.Errorf("look up link: %w", err)
+		}
+	}
+	if mergeable && e.Fingerprint.Simhash != 0 {
+		itemID, err := matchStory(ctx, tx, rec, e)
+		if err != nil || itemID != 0 {
+			return itemID, err
+		}
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO items (uid, published, updated, first_seen) VALUES (?, ?, ?, ?)`,
+		aggregator.NewUID(e.Source, e.Key), millis(e.Published), millis(e.Updated), millis(rec.Now))
+	if err != nil {
+		return 0, fmt.Errorf("insert item: %w", err)
+	}
+	return r.LastInsertId()
+}
+
+// matchStory looks up candidate copies published within the window —
+// same folded title, or a shared fingerprint key — and lets the merge
+// policy pick one.
+func matchStory(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, e *aggregator.Entry) (int64, error) {
+	from, to := millis(e.Published.Add(-rec.Merge.Span())), millis(e.Published.Add(rec.Merge.Span()))
+	fp := e.Fingerprint
+	if fp.TitleKey != "" {
+		var itemID int64
+		err := tx.QueryRowContext(ctx, `
+			SELECT item_id FROM entries
+			WHERE title_key = ? AND published BETWEEN ? AND ? AND source <> ? AND mergeable LIMIT 1`,
+			fp.TitleKey, from, to, e.Source).Scan(&itemID)
+		if err == nil {
+			return itemID, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, fmt.Errorf("look up title: %w", err)
+		}
+	}
+	keys := fingerprintKeys(fp)
+	args := make([]any, 0, len(keys)+4)
+	for _, k := range keys {
+		args = append(args, k)
+	}
+	args = append(args, from, to, e.Source, maxCandidates)
+	rows, err := tx.QueryContext(ctx, `
+		SELECT e.item_id, e.source, e.title, e.summary, e.content, e.simhash, e.published
+		FROM entries e
+		WHERE e.id IN (SELECT entry_id FROM merge_keys WHERE key IN (`+placeholders(len(keys))+`) AND published BETWEEN ? AND ?)
+			AND e.source <> ?
+		ORDER BY e.published DESC LIMIT ?`, args...)
+	if err != nil {
+		return 0, fmt.Errorf("look up candidates: %w", err)
+	}
+	defer rows.Close()
+	var cands []aggregator.Candidate
+	for rows.Next() {
+		var c aggregator.Candidate
+		var simhash, published int64
+		if err := rows.Scan(&c.ItemID, &c.Source, &c.Title, &c.Summary, &c.Content, &simhash, &published); err != nil {
+			return 0, fmt.Errorf("look up candidates: %w", err)
+		}
+		c.Simhash, c.Published = uint64(simhash), fromMillis(published)
+		cands = append(cands, c)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("look up candidates: %w", err)
+	}
+	itemID, _ := rec.Merge.Match(e, fp, cands)
+	return itemID, nil
+}
+
+// indexEntry files an entry's fingerprint keys under its published date,
+// replacing any it had.
+func indexEntry(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, entryID int64, e *aggregator.Entry) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM merge_keys WHERE entry_id = ?`, entryID); err != nil {
+		return fmt.Errorf("index entry: %w", err)
+	}
+	if rec.Source.NoMerge || rec.Merge.Disabled || e.Fingerprint.Simhash == 0 {
+		return nil
+	}
+	for _, k := range fingerprintKeys(e.Fingerprint) {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES (?, ?, ?)`,
+			k, millis(e.Published), entryID); err != nil {
+			return fmt.Errorf("index entry: %w", err)
+		}
+	}
+	return nil
+}
+
+// fingerprintKeys are the index keys of a fingerprint: the four 16-bit
+// bands of its simhash (two hashes within distance 3 share at least one)
+// and its shingle sketch.
+func fingerprintKeys(fp aggregator.Fingerprint) []int64 {
+	keys := make([]int64, 0, 4+len(fp.Sketch))
+	for band := range 4 {
+		v := (fp.Simhash >> (16 * band)) & 0xffff
+		keys = append(keys, int64(uint64(band+1)<<56|v))
+	}
+	for _, h := range fp.Sketch {
+		keys = append(keys, int64(h>>8)) // top byte clear: apart from band keys
+	}
+	return keys
+}
