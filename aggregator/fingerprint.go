@@ -23,33 +23,57 @@ type Fingerprint struct {
 	TitleKey string
 }
 
-const sketchSize = 24
+const sketchSize = 12
 
 // Shingles returns the set of hashed features of a text: word pairs for
 // scripts that separate words with spaces, character bigrams for Chinese,
 // Japanese and Korean runs. Text is NFKC-normalised and case-folded, so
 // full-width and half-width forms agree.
 func Shingles(text string) []uint64 {
+	out, _ := shingles(text)
+	return out
+}
+
+// shingles also reports whether most of the text is CJK.
+func shingles(text string) (out []uint64, mostlyCJK bool) {
 	words := tokens(text)
+	cjk := 0
 	set := make(map[uint64]struct{}, len(words))
 	for i := range words {
 		w := words[i]
 		if w.cjk {
+			cjk++
 			set[hashString(w.text)] = struct{}{}
 			continue
 		}
 		if i+1 < len(words) && !words[i+1].cjk {
+			if stopwords[w.text] && stopwords[words[i+1].text] {
+				continue // "of the", "said it": in every text, telling nothing
+			}
 			set[hashString(w.text+" "+words[i+1].text)] = struct{}{}
 		} else if i == 0 || words[i-1].cjk {
 			set[hashString(w.text)] = struct{}{} // a lone word
 		}
 	}
-	out := make([]uint64, 0, len(set))
+	out = make([]uint64, 0, len(set))
 	for h := range set {
 		out = append(out, h)
 	}
 	slices.Sort(out)
-	return out
+	return out, cjk*2 > len(words)
+}
+
+// stopwords are English function words; a pair of them is no evidence
+// that two texts tell one story.
+var stopwords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an the and or but of in on at to for from by with as is are was were be been
+		it its this that these those he she they we you i his her their our has have had will would
+		said says say not no than then there which who whom what when where also after before over
+		into about up out more most can could may might do does did so if all one two new`) {
+		stopwords[w] = true
+	}
 }
 
 type token struct {

@@ -1,0 +1,127 @@
+package sqlite_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregator"
+)
+
+const wire = `The Port Elsa water utility said on Tuesday that attackers encrypted its billing systems
+and demanded a ransom, the second attack on a regional utility this month. Customers can still
+pay in person, the utility said, and drinking water was not affected. Investigators from the
+national cyber agency are on site and the utility has notified the state regulator.`
+
+// story is an entry whose text is the wire copy, rewritten by outlet.
+func story(src, link, title, body string, at time.Time) aggregator.Entry {
+	e := aggregator.Entry{Source: src, Link: link, Title: title, Summary: body, Published: at, Updated: at}
+	aggregator.Identify(&e)
+	e.Fingerprint = aggregator.NewFingerprint(&e)
+	return e
+}
+
+func TestMergeRules(t *testing.T) {
+	reworded := strings.Replace(wire, "said on Tuesday", "confirmed on Tuesday", 1) +
+		" The utility serves about 40,000 homes."
+	other := `A ransomware gang has claimed an attack on the Kelby county hospital, which diverted
+ambulances overnight while staff returned to paper records. The hospital said patient care
+continued and that it had called in outside experts to restore its systems.`
+	tests := []struct {
+		name       string
+		first      aggregator.Entry
+		second     aggregator.Entry
+		secondSrc  aggregator.Source
+		policy     aggregator.MergePolicy
+		wantMerged bool
+	}{
+		{"near-duplicate under a new headline",
+			story("a", "https://a.example/1", "Utility hit by ransomware", wire, base),
+			story("b", "https://b.example/9", "Port Elsa billing systems encrypted", wire, base.Add(time.Hour)),
+			aggregator.Source{Name: "b"}, aggregator.MergePolicy{MaxDistance: 3}, true},
+		{"rewritten copy",
+			story("a", "https://a.example/1", "Utility hit by ransomware", wire, base),
+			story("b", "https://b.example/9", "Water utility pays no ransom yet", reworded, base.Add(5*time.Hour)),
+			aggregator.Source{Name: "b"}, aggregator.MergePolicy{MaxDistance: 3}, true},
+		{"same title, other text",
+			story("a", "https://a.example/1", "Port Elsa utility hit by ransomware attack", "Brief.", base),
+			story("b", "https://b.example/9", "Port Elsa Utility Hit by Ransomware Attack!", "Another brief.", base.Add(time.Hour)),
+			aggregator.Source{Name: "b"}, aggregator.MergePolicy{MaxDistance: 3}, true},
+		{"different event on the same topic",
+			story("a", "https://a.example/1", "Utility hit by ransomware", wire, base),
+			story("b", "https://b.example/9", "Hospital hit by ransomware", other, base.Add(time.Hour)),
+			aggregator.Source{Name: "b"}, aggregator.MergePolicy{MaxDistance: 3}, false},
+		{"outside the window",
+			story("a", "https://a.example/1", "Utility hit by ransomware", wire, base),
+			story("b", "https://b.example/9", "Utility hit by ransomware, again", wire, base.Add(80*time.Hour)),
+			aggregator.Source{Name: "b"}, aggregator.MergePolicy{MaxDistance: 3}, false},
+		{"a shorter window",
+			story("a", "https://a.example/1", "Utility hit by ransomware", wire, base),
+			story("b", "https://b.example/9", "Port Elsa billing systems encrypted", wire, base.Add(3*time.Hour)),
+			aggregator.Source{Name: "b"}, aggregator.MergePolicy{MaxDistance: 3, Window: 2 * time.Hour}, false},
+		{"merging disabled",
+			story("a", "https://a.example/1", "Utility hit by ransomware", wire, base),
+			story("b", "https://a.example/1?utm_source=x", "Utility hit by ransomware", wire, base.Add(time.Hour)),
+			aggregator.Source{Name: "b"}, aggregator.MergePolicy{Disabled: true}, false},
+		{"source opted out",
+			story("a", "https://a.example/1", "Utility hit by ransomware", wire, base),
+			story("b", "https://a.example/1?utm_source=x", "Utility hit by ransomware", wire, base.Add(time.Hour)),
+			aggregator.Source{Name: "b", NoMerge: true}, aggregator.MergePolicy{MaxDistance: 3}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, _ := open(t)
+			save(t, db, aggregator.FetchRecord{Source: aggregator.Source{Name: "a"}, Entries: []aggregator.Entry{tt.first}, Now: base, Merge: tt.policy})
+			save(t, db, aggregator.FetchRecord{Source: tt.secondSrc, Entries: []aggregator.Entry{tt.second}, Now: base, Merge: tt.policy})
+			got := items(t, db, aggregator.ItemQuery{})
+			if merged := len(got) == 1; merged != tt.wantMerged {
+				t.Errorf("items = %q, want merged = %v", titles(got), tt.wantMerged)
+			}
+		})
+	}
+}
+
+// TestOptedOutSourceIsNotFound: copies from a source that opted out are
+// never candidates for others either.
+func TestOptedOutSourceIsNotFound(t *testing.T) {
+	db, _ := open(t)
+	save(t, db, aggregator.FetchRecord{Source: aggregator.Source{Name: "a", NoMerge: true},
+		Entries: []aggregator.Entry{story("a", "https://a.example/1", "Utility hit by ransomware", wire, base)}, Now: base})
+	save(t, db, aggregator.FetchRecord{Source: aggregator.Source{Name: "b"},
+		Entries: []aggregator.Entry{story("b", "https://a.example/1", "Utility hit by ransomware", wire, base)}, Now: base})
+	if got := items(t, db, aggregator.ItemQuery{}); len(got) != 2 {
+		t.Errorf("items = %q, want two: the first source opted out of merging", titles(got))
+	}
+}
+
+// TestPriorityChoosesPrimary: a higher-priority outlet's copy becomes the
+// primary even when it came later; the item keeps the earliest date.
+func TestPriorityChoosesPrimary(t *testing.T) {
+	db, _ := open(t)
+	save(t, db, aggregator.FetchRecord{Source: aggregator.Source{Name: "aggregator-site"},
+		Entries: []aggregator.Entry{story("aggregator-site", "https://agg.example/1", "Utility hit by ransomware", wire, base)}, Now: base})
+	uid := items(t, db, aggregator.ItemQuery{})[0].UID
+	save(t, db, aggregator.FetchRecord{Source: aggregator.Source{Name: "wire-service", Priority: 10},
+		Entries: []aggregator.Entry{story("wire-service", "https://wire.example/1", "Port Elsa utility systems encrypted", wire, base.Add(2*time.Hour))}, Now: base})
+	save(t, db, aggregator.FetchRecord{Source: aggregator.Source{Name: "early-blog"},
+		Entries: []aggregator.Entry{story("early-blog", "https://blog.example/1", "Water utility ransomware", wire, base.Add(-time.Hour))}, Now: base})
+	got := items(t, db, aggregator.ItemQuery{})
+	if len(got) != 1 {
+		t.Fatalf("items = %q, want one", titles(got))
+	}
+	it := got[0]
+	var names []string
+	for _, s := range it.Sources {
+		names = append(names, s.Name)
+	}
+	if it.Title != "Port Elsa utility systems encrypted" || names[0] != "wire-service" || it.UID != uid {
+		t.Errorf("item %q with sources %v (uid %s); want the wire service's copy as primary, uid %s", it.Title, names, it.UID, uid)
+	}
+	if !it.Published.Equal(base.Add(-time.Hour)) {
+		t.Errorf("item published %v, want the earliest copy's %v", it.Published, base.Add(-time.Hour))
+	}
+	if !slices.Equal(names, []string{"wire-service", "early-blog", "aggregator-site"}) {
+		t.Errorf("sources = %v, want the primary first, then by date", names)
+	}
+}
