@@ -13,7 +13,7 @@ import (
 // evalItem is one outlet's copy in testdata/merge/events.json.
 type evalItem struct {
 	ID, Event, Lang, Topic, Source, Link, Title, Summary, Content, Variant string
-	Published                                                            time.Time
+	Published                                                              time.Time
 }
 
 type evalSet struct {
