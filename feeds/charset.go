@@ -44,6 +44,9 @@ func toUTF8(body []byte, contentType string) ([]byte, error) {
 	if utf8.Valid(body) {
 		return demoronize(rewriteDeclaration(body)), nil
 	}
+	if mostlyUTF8(body) {
+		return demoronize(rewriteDeclaration(repairUTF8(body))), nil
+	}
 	enc, name := legacyEncoding(body, contentType)
 	out, err := enc.NewDecoder().Bytes(body)
 	if err != nil {
@@ -52,15 +55,56 @@ func toUTF8(body []byte, contentType string) ([]byte, error) {
 	return demoronize(rewriteDeclaration(out)), nil
 }
 
+// mostlyUTF8 reports a UTF-8 body with a few stray bytes (a Latin-1 "©"
+// pasted into a UTF-8 page): many valid multi-byte sequences and few
+// invalid bytes. Legacy CJK text is the opposite: most of its byte pairs
+// are invalid UTF-8.
+func mostlyUTF8(b []byte) bool {
+	valid, invalid := 0, 0
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			invalid++
+		} else {
+			valid++
+		}
+		i += size
+	}
+	return valid > 0 && invalid*4 <= valid
+}
+
+// repairUTF8 reads each invalid byte as windows-1252 (Latin-1 for the
+// bytes that table leaves out).
+func repairUTF8(b []byte) []byte {
+	out := make([]byte, 0, len(b)+16)
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			r = rune(b[i])
+			if r >= 0x80 && r <= 0x9F {
+				r = cp1252C1[r-0x80]
+			}
+		}
+		out = utf8.AppendRune(out, r)
+		i += size
+	}
+	return out
+}
+
 // legacyEncoding picks the decoder for a body that is not valid UTF-8.
 func legacyEncoding(body []byte, contentType string) (encoding.Encoding, string) {
 	for _, label := range []string{declaredEncoding(body), httpCharset(contentType)} {
 		if label == "" {
 			continue
 		}
-		// A body that is not UTF-8 cannot be what a UTF-8 label says.
+		// A body that is not UTF-8 cannot be what a UTF-8 label says, and
+		// real UTF-16 was recognised by its shape already.
 		e, name := charset.Lookup(label)
-		if e == nil || name == "utf-8" {
+		if e == nil || name == "utf-8" || name == "replacement" || strings.HasPrefix(name, "utf-16") {
 			continue
 		}
 		// Any byte string is valid windows-1252, the label servers add

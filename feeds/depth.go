@@ -31,14 +31,16 @@ func checkDepth(b []byte) error {
 		}
 		switch {
 		case b[i] == '/':
-			depth--
+			depth = max(0, depth-1)
 			i = skipPast(b, i, ">")
 		case bytes.HasPrefix(b[i:], []byte("!--")):
 			i = skipPast(b, i, "-->")
 		case bytes.HasPrefix(b[i:], []byte("![CDATA[")):
 			i = skipPast(b, i, "]]>")
-		case b[i] == '!' || b[i] == '?':
-			i = skipPast(b, i, ">")
+		case b[i] == '?':
+			i = skipPast(b, i, "?>") // as encoding/xml ends a processing instruction
+		case b[i] == '!':
+			i = directiveEnd(b, i)
 		default:
 			end, selfClosing := tagEnd(b, i)
 			i = end
@@ -59,6 +61,35 @@ func skipPast(b []byte, i int, marker string) int {
 		return len(b)
 	}
 	return i + j + len(marker)
+}
+
+// directiveEnd finds the end of <!DOCTYPE …> and kin the way encoding/xml
+// does: at the '>' that balances every '<' inside, outside quotes and
+// comments.
+func directiveEnd(b []byte, i int) int {
+	depth := 1
+	var quote byte
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case bytes.HasPrefix(b[i:], []byte("<!--")):
+			i = skipPast(b, i, "-->") - 1
+		case c == '<':
+			depth++
+		case c == '>':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return len(b)
 }
 
 // tagEnd finds the '>' closing a start tag, skipping quoted values.
