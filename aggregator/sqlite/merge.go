@@ -5,12 +5,62 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/gleaner/gleaner/aggregator"
 )
 
-// maxCandidates bounds the copies one lookup compares in full.
-const maxCandidates = 64
+// Bounds on one lookup, so that its cost does not grow with the store:
+// at most perKey entries are read for each fingerprint key (the most
+// recent in the window), and the maxCandidates that share the most keys
+// are compared in full.
+const (
+	perKey        = 32
+	maxCandidates = 16
+)
+
+// candidateEntries returns the entries that share the most fingerprint
+// keys with a new entry, within the window.
+func candidateEntries(ctx context.Context, tx *sql.Tx, keys []int64, from, to int64) ([]int64, error) {
+	stmt, err := tx.PrepareContext(ctx, `
+		SELECT entry_id FROM merge_keys WHERE key = ? AND published BETWEEN ? AND ?
+		ORDER BY published DESC LIMIT ?`)
+	if err != nil {
+		return nil, fmt.Errorf("look up keys: %w", err)
+	}
+	defer stmt.Close()
+	shared := map[int64]int{}
+	for _, k := range keys {
+		rows, err := stmt.QueryContext(ctx, k, from, to, perKey)
+		if err != nil {
+			return nil, fmt.Errorf("look up keys: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("look up keys: %w", err)
+			}
+			shared[id]++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("look up keys: %w", err)
+		}
+	}
+	ids := make([]int64, 0, len(shared))
+	for id := range shared {
+		ids = append(ids, id)
+	}
+	// Most shared keys first; ties to the newest entry (higher id).
+	slices.SortFunc(ids, func(a, b int64) int {
+		if shared[a] != shared[b] {
+			return shared[b] - shared[a]
+		}
+		return int(b - a)
+	})
+	return ids[:min(len(ids), maxCandidates)], nil
+}
 
 // itemFor finds the item a new entry belongs to — another source's copy
 // of the same link, of the same title, or of the same text by the merge
@@ -20,7 +70,8 @@ func itemFor(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, e *ag
 	if canonical != "" && mergeable {
 		var itemID int64
 		err := tx.QueryRowContext(ctx, `
-			SELECT item_id FROM entries WHERE canonical_link = ? AND source <> ? AND mergeable LIMIT 1`,
+			SELECT item_id FROM entries
+			WHERE canonical_link = ? AND canonical_link <> '' AND source <> ? AND mergeable LIMIT 1`,
 			canonical, e.Source).Scan(&itemID)
 		if err == nil {
 			return itemID, nil
@@ -53,7 +104,7 @@ func matchStory(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, e 
 		var itemID int64
 		err := tx.QueryRowContext(ctx, `
 			SELECT item_id FROM entries
-			WHERE title_key = ? AND published BETWEEN ? AND ? AND source <> ? AND mergeable LIMIT 1`,
+			WHERE title_key = ? AND title_key <> '' AND published BETWEEN ? AND ? AND source <> ? AND mergeable LIMIT 1`,
 			fp.TitleKey, from, to, e.Source).Scan(&itemID)
 		if err == nil {
 			return itemID, nil
@@ -62,18 +113,17 @@ func matchStory(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, e 
 			return 0, fmt.Errorf("look up title: %w", err)
 		}
 	}
-	keys := fingerprintKeys(fp)
-	args := make([]any, 0, len(keys)+4)
-	for _, k := range keys {
-		args = append(args, k)
+	ids, err := candidateEntries(ctx, tx, fingerprintKeys(fp), from, to)
+	if err != nil || len(ids) == 0 {
+		return 0, err
 	}
-	args = append(args, from, to, e.Source, maxCandidates)
+	args := []any{e.Source}
+	for _, id := range ids {
+		args = append(args, id)
+	}
 	rows, err := tx.QueryContext(ctx, `
-		SELECT e.item_id, e.source, e.title, e.summary, e.content, e.simhash, e.published
-		FROM entries e
-		WHERE e.id IN (SELECT entry_id FROM merge_keys WHERE key IN (`+placeholders(len(keys))+`) AND published BETWEEN ? AND ?)
-			AND e.source <> ?
-		ORDER BY e.published DESC LIMIT ?`, args...)
+		SELECT item_id, source, title, summary, content, simhash, published
+		FROM entries WHERE source <> ? AND mergeable AND id IN (`+placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("look up candidates: %w", err)
 	}

@@ -1,0 +1,123 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregator"
+)
+
+// synthText writes a news-like text of n words drawn from a Zipf-shaped
+// vocabulary, so that common word pairs recur across texts as they do in
+// real news.
+type synthText struct {
+	rng   *rand.Rand
+	zipf  *rand.Zipf
+	vocab []string
+}
+
+func newSynthText(seed uint64) *synthText {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	vocab := make([]string, 20000)
+	for i := range vocab {
+		vocab[i] = fmt.Sprintf("w%x", i*2654435761%1000003)
+	}
+	return &synthText{rng: rng, zipf: rand.NewZipf(rng, 1.1, 2, uint64(len(vocab)-1)), vocab: vocab}
+}
+
+func (s *synthText) text(n int) string {
+	words := make([]string, n)
+	for i := range words {
+		words[i] = s.vocab[s.zipf.Uint64()]
+	}
+	return strings.Join(words, " ")
+}
+
+// fillStore writes n stored entries spread over a year straight into the
+// tables (as Save would leave them), in one transaction.
+func fillStore(b *testing.B, db *DB, n int, gen *synthText) {
+	b.Helper()
+	ctx := context.Background()
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tx.Rollback()
+	must := func(_ sql.Result, err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	for s := range 100 {
+		must(tx.ExecContext(ctx, `INSERT INTO sources (name, url) VALUES (?, ?)`, fmt.Sprint("s", s), "https://example.org/"))
+	}
+	insItem, _ := tx.PrepareContext(ctx, `INSERT INTO items (id, uid, primary_entry, published, updated, first_seen) VALUES (?, ?, ?, ?, ?, ?)`)
+	insEntry, _ := tx.PrepareContext(ctx, `INSERT INTO entries (id, item_id, source, key, guid, link, canonical_link, title, summary,
+		content, author, categories, tags, hash, published, updated, first_seen, simhash, title_key)
+		VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, '', '', '[]', '[]', '', ?, ?, ?, ?, ?)`)
+	insKey, _ := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES (?, ?, ?)`)
+	for i := 1; i <= n; i++ {
+		at := start.Add(time.Duration(gen.rng.Int64N(int64(365 * 24 * time.Hour))))
+		e := aggregator.Entry{Title: gen.text(8), Summary: gen.text(80), Published: at}
+		fp := aggregator.NewFingerprint(&e)
+		link := fmt.Sprintf("https://example.org/%d", i)
+		ms := at.UnixMilli()
+		must(insItem.ExecContext(ctx, i, fmt.Sprint("u", i), i, ms, ms, ms))
+		must(insEntry.ExecContext(ctx, i, i, fmt.Sprint("s", i%100), fmt.Sprint("k", i), link, link, e.Title, e.Summary,
+			ms, ms, ms, int64(fp.Simhash), fp.TitleKey))
+		for _, k := range fingerprintKeys(fp) {
+			must(insKey.ExecContext(ctx, k, ms, i))
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkMergeLookup times finding the story a new entry belongs to —
+// title, index keys, candidate comparison — as the store grows. With
+// GLEANER_BENCH_1M=1 it also runs with a million stored entries (building
+// that store takes a few minutes).
+func BenchmarkMergeLookup(b *testing.B) {
+	sizes := []int{10_000, 100_000}
+	if os.Getenv("GLEANER_BENCH_1M") != "" {
+		sizes = append(sizes, 1_000_000)
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("stored=%d", n), func(b *testing.B) {
+			db, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			gen := newSynthText(uint64(n))
+			fillStore(b, db, n, gen)
+			tx, err := db.write.BeginTx(context.Background(), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer tx.Rollback()
+			rec := &aggregator.FetchRecord{Source: aggregator.Source{Name: "new"}, Merge: aggregator.MergePolicy{MaxDistance: 3}}
+			at := time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)
+			probes := make([]aggregator.Entry, 256)
+			for i := range probes {
+				probes[i] = aggregator.Entry{Source: "new", Title: gen.text(8), Summary: gen.text(80), Published: at.Add(time.Duration(i) * time.Minute)}
+				probes[i].Fingerprint = aggregator.NewFingerprint(&probes[i])
+			}
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				if _, err := matchStory(context.Background(), tx, rec, &probes[i%len(probes)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
