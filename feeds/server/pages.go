@@ -51,8 +51,9 @@ table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.2rem .5
 <p>Published {{when .Published}}{{if ne .Updated .Published}}, updated {{when .Updated}}{{end}}{{with .Author}} by {{.}}{{end}}</p>
 <p class="tags">{{range .Tags}}<span>{{.}}</span>{{end}}</p>
 <div>{{$.Body}}</div>
-<h2>Reported by</h2>
-<ul>{{range .Sources}}<li><a href="{{.Link}}">{{.Name}}</a>{{with .Title}}: {{.}}{{end}}</li>{{end}}</ul>
+{{with $.Primary}}<p>Source: <a href="{{.Link}}">{{.Name}}</a></p>{{end}}
+{{with $.Others}}<h2>Also reported by</h2>
+<ul>{{range .}}<li><a href="{{.Link}}">{{.Name}}</a>{{with .Title}}: {{.}}{{end}}</li>{{end}}</ul>{{end}}
 {{end}}</body></html>
 {{end}}
 `))
@@ -123,7 +124,11 @@ func (s *Server) item(w http.ResponseWriter, r *http.Request) {
 		body = it.Summary
 	}
 	// The HTML was sanitised at ingest.
-	s.html(w, "item", map[string]any{"Title": it.Title, "Item": it, "Body": template.HTML(body)})
+	page := map[string]any{"Title": it.Title, "Item": it, "Body": template.HTML(body)}
+	if len(it.Sources) > 0 {
+		page["Primary"], page["Others"] = it.Sources[0], it.Sources[1:]
+	}
+	s.html(w, "item", page)
 }
 
 func (s *Server) html(w http.ResponseWriter, name string, data any) {

@@ -67,7 +67,7 @@ func newTestServer(t *testing.T) (*httptest.Server, *memStore, *Server) {
 		{UID: "u1", Title: "Ransomware hits hospital", Link: "https://a.example/1", Published: day, Updated: day, Tags: []string{"cyber-security"},
 			Sources: []aggregator.ItemSource{{Name: "wire", Link: "https://a.example/1"}}},
 		{UID: "u2", Title: "北京天气", Link: "https://b.example/2", Published: day, Updated: day.Add(time.Hour),
-			Sources: []aggregator.ItemSource{{Name: "cn", Link: "https://b.example/2"}}},
+			Sources: []aggregator.ItemSource{{Name: "cn", Link: "https://b.example/2"}, {Name: "cri", Link: "https://cri.example/7", Title: "北京今日天气"}}},
 	}}
 	srv := New(store, Site{
 		BaseURL: "https://news.example.org",
@@ -108,7 +108,8 @@ func TestFeedResponses(t *testing.T) {
 		{"/feeds/nope.rss", 404, "", ""},
 		{"/feeds/all.xml", 404, "", ""},
 		{"/feeds/all", 404, "", ""},
-		{"/items/u2", 200, "text/html; charset=utf-8", "北京天气"},
+		{"/items/u2", 200, "text/html; charset=utf-8", `<h2>Also reported by</h2>
+<ul><li><a href="https://cri.example/7">cri</a>: 北京今日天气</li></ul>`},
 		{"/items/missing", 404, "", ""},
 		{"/healthz", 200, "text/plain; charset=utf-8", "ok"},
 		{"/", 200, "text/html; charset=utf-8", `<link rel="alternate" type="application/atom+xml" title="Cyber (Atom)" href="https://news.example.org/feeds/cyber.atom">`},
