@@ -27,6 +27,8 @@ type Source struct {
 	// Priority prefers this source's copy as an item's primary; equal
 	// priorities prefer the earliest published.
 	Priority int
+	// Categories maps this source's upstream categories (folded) to tags.
+	Categories map[string]string
 }
 
 // Entry is one source's copy of a story, as read from upstream and
@@ -49,6 +51,9 @@ type Entry struct {
 	Tags []string
 	// Fingerprint is computed by the Poller for merging.
 	Fingerprint Fingerprint
+	// CVEs and Indicators are what the Tagger's extractors found.
+	CVEs       []string
+	Indicators []string
 }
 
 // Item is a story as published in outputs: one or more entries merged,
@@ -65,6 +70,10 @@ type Item struct {
 	Published time.Time
 	Updated   time.Time
 	Tags      []string
+	// CVEs and Indicators are the union of what the extractors found in
+	// the item's copies.
+	CVEs       []string
+	Indicators []string
 	// Sources lists every source that reported the item, the primary first.
 	Sources []ItemSource
 }

@@ -162,7 +162,7 @@ func (p *Poller) prepare(src Source, entries []Entry) []Entry {
 		}
 		seen[e.Key] = true
 		if p.Tagger != nil {
-			e.Tags = p.Tagger.Tags(&e, src.Tags)
+			e.Tags = p.Tagger.Tags(&e, src)
 		} else {
 			e.Tags = src.Tags
 		}

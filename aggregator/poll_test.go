@@ -27,7 +27,7 @@ func testPoll(t *testing.T) {
 			return &FetchResult{Status: 200, Body: []byte(body), ETag: `"v1"`, URL: req.URL}, nil
 		}),
 		Parser: lineParser{},
-		Tagger: NewTagger([]TagRule{{Name: "cyber-security", Any: []string{"ransomware"}}}),
+		Tagger: mustTagger(t, TaggerOptions{Rules: []TagRule{{Name: "cyber-security", Any: []string{"ransomware"}}}}),
 	}
 	src := Source{Name: "s", URL: "http://example.com/feed", Schedule: MustParseSchedule("@every 10m"), Tags: []string{"news"}}
 

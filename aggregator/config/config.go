@@ -33,6 +33,9 @@ type Config struct {
 	Rules    []aggregator.TagRule
 	Outputs  []aggregator.Output
 	Merge    aggregator.MergePolicy
+	// Tagging is what the Tagger is built from: Rules, the global
+	// category map and the extractors.
+	Tagging aggregator.TaggerOptions
 }
 
 // Poll holds the poller's settings.
@@ -72,14 +75,16 @@ func (c *Config) Output(name string) (aggregator.Output, bool) {
 
 // The YAML shape. Field tags name the keys; anything else is an error.
 type fileConfig struct {
-	Database string             `yaml:"database"`
-	Listen   string             `yaml:"listen"`
-	BaseURL  string             `yaml:"base_url"`
-	Poll     filePoll           `yaml:"poll"`
-	Sources  []fileSource       `yaml:"sources"`
-	Tags     map[string]fileTag `yaml:"tags"`
-	Merge    fileMerge          `yaml:"merge"`
-	Outputs  []fileOutput       `yaml:"outputs"`
+	Database   string             `yaml:"database"`
+	Listen     string             `yaml:"listen"`
+	BaseURL    string             `yaml:"base_url"`
+	Poll       filePoll           `yaml:"poll"`
+	Sources    []fileSource       `yaml:"sources"`
+	Tags       map[string]fileTag `yaml:"tags"`
+	Categories map[string]string  `yaml:"categories"`
+	Extract    []string           `yaml:"extract"`
+	Merge      fileMerge          `yaml:"merge"`
+	Outputs    []fileOutput       `yaml:"outputs"`
 }
 
 type filePoll struct {
@@ -103,20 +108,23 @@ type fileMerge struct {
 }
 
 type fileSource struct {
-	Name         string   `yaml:"name"`
-	URL          string   `yaml:"url"`
-	Schedule     string   `yaml:"schedule"`
-	Tags         []string `yaml:"tags"`
-	Timezone     string   `yaml:"timezone"`
-	AllowPrivate bool     `yaml:"allow_private"`
-	Merge        *bool    `yaml:"merge"`
-	Priority     int      `yaml:"priority"`
+	Name         string            `yaml:"name"`
+	URL          string            `yaml:"url"`
+	Schedule     string            `yaml:"schedule"`
+	Tags         []string          `yaml:"tags"`
+	Timezone     string            `yaml:"timezone"`
+	AllowPrivate bool              `yaml:"allow_private"`
+	Merge        *bool             `yaml:"merge"`
+	Priority     int               `yaml:"priority"`
+	Categories   map[string]string `yaml:"categories"`
 }
 
 type fileTag struct {
-	Any  []string `yaml:"any"`
-	All  []string `yaml:"all"`
-	None []string `yaml:"none"`
+	Any     []string `yaml:"any"`
+	All     []string `yaml:"all"`
+	None    []string `yaml:"none"`
+	Fields  []string `yaml:"fields"`
+	Sources []string `yaml:"sources"`
 }
 
 type fileOutput struct {
@@ -196,6 +204,7 @@ func (d *decoder) validate(fc *fileConfig) *Config {
 	cfg.Merge = d.merge(&fc.Merge)
 	cfg.Rules = d.rules(fc.Tags)
 	cfg.Sources = d.sources(fc.Sources, cfg.Poll.Schedule)
+	cfg.Tagging = d.tagging(fc, cfg)
 	cfg.Outputs = d.outputs(fc.Outputs, knownTags(cfg))
 	return cfg
 }
@@ -321,6 +330,15 @@ func (d *decoder) sources(in []fileSource, def aggregator.Schedule) []aggregator
 		at := fmt.Sprintf("sources[%d]", i)
 		src := aggregator.Source{Name: fs.Name, URL: strings.TrimSpace(fs.URL), Tags: fs.Tags, Schedule: def,
 			AllowPrivate: fs.AllowPrivate, NoMerge: fs.Merge != nil && !*fs.Merge, Priority: fs.Priority}
+		if len(fs.Categories) > 0 {
+			src.Categories = map[string]string{}
+			for category, tag := range fs.Categories {
+				if !nameRE.MatchString(tag) {
+					d.add(at+".categories."+category, "tag %q must be lower-case letters, digits and dashes", tag)
+				}
+				src.Categories[aggregator.FoldCategory(category)] = tag
+			}
+		}
 		d.uniqueName("source", at, fs.Name, seen)
 		if src.URL == "" {
 			d.add(at, "source %q needs a url", fs.Name)
@@ -369,14 +387,49 @@ func (d *decoder) rules(in map[string]fileTag) []aggregator.TagRule {
 		}
 		for list, terms := range map[string][]string{"any": ft.Any, "all": ft.All, "none": ft.None} {
 			for j, t := range terms {
-				if strings.TrimSpace(t) == "" {
-					d.add(fmt.Sprintf("%s.%s[%d]", at, list, j), "empty term")
+				if err := aggregator.ParseTerm(t); err != nil {
+					d.add(fmt.Sprintf("%s.%s[%d]", at, list, j), "%v", err)
 				}
 			}
 		}
-		out = append(out, aggregator.TagRule{Name: name, Any: ft.Any, All: ft.All, None: ft.None})
+		for j, f := range ft.Fields {
+			if !slices.Contains(aggregator.FieldNames[:], f) {
+				d.add(fmt.Sprintf("%s.fields[%d]", at, j), "unknown field %q (want one of %s)", f, strings.Join(aggregator.FieldNames[:], ", "))
+			}
+		}
+		out = append(out, aggregator.TagRule{Name: name, Any: ft.Any, All: ft.All, None: ft.None, Fields: ft.Fields, Sources: ft.Sources})
 	}
 	return out
+}
+
+// tagging checks what only the whole set of rules can show — sources a
+// rule names, category maps, extractors, cycles between tags — and
+// returns the tagger's options.
+func (d *decoder) tagging(fc *fileConfig, cfg *Config) aggregator.TaggerOptions {
+	opts := aggregator.TaggerOptions{Rules: cfg.Rules, Categories: fc.Categories, Extract: fc.Extract}
+	for _, r := range cfg.Rules {
+		for j, name := range r.Sources {
+			if _, ok := cfg.Source(name); !ok {
+				d.add(fmt.Sprintf("tags.%s.sources[%d]", r.Name, j), "tag %q names source %q, which is not configured", r.Name, name)
+			}
+		}
+	}
+	for j, x := range fc.Extract {
+		if x != aggregator.ExtractCVE && x != aggregator.ExtractIndicators {
+			d.add(fmt.Sprintf("extract[%d]", j), "unknown extractor %q (want %s or %s)", x, aggregator.ExtractCVE, aggregator.ExtractIndicators)
+		}
+	}
+	for category, tag := range fc.Categories {
+		if !nameRE.MatchString(tag) {
+			d.add("categories."+category, "tag %q must be lower-case letters, digits and dashes", tag)
+		}
+	}
+	if len(d.problems) == 0 {
+		if _, err := aggregator.NewTagger(opts); err != nil {
+			d.add("tags", "%v", err) // a cycle: no single place to point at
+		}
+	}
+	return opts
 }
 
 // knownTags are the tags anything can give: rules and per-source tags.
@@ -389,6 +442,15 @@ func knownTags(cfg *Config) map[string]bool {
 		for _, t := range s.Tags {
 			known[t] = true
 		}
+		for _, t := range s.Categories {
+			known[t] = true
+		}
+	}
+	for _, t := range cfg.Tagging.Categories {
+		known[t] = true
+	}
+	for _, x := range cfg.Tagging.Extract {
+		known[x] = true
 	}
 	return known
 }

@@ -43,6 +43,11 @@ func newApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, er
 }
 
 func newPoller(cfg *config.Config, db *sqlite.DB, log *slog.Logger) *aggregator.Poller {
+	// The configuration was validated with this very call.
+	tagger, err := aggregator.NewTagger(cfg.Tagging)
+	if err != nil {
+		panic(fmt.Sprintf("validated tag rules do not compile: %v", err))
+	}
 	client := fetch.New(fetch.Options{
 		UserAgent:     userAgent(cfg),
 		MaxBody:       cfg.Poll.MaxBodyBytes,
@@ -56,7 +61,7 @@ func newPoller(cfg *config.Config, db *sqlite.DB, log *slog.Logger) *aggregator.
 		Store:      db,
 		Fetcher:    client,
 		Parser:     feeds.NewParser(),
-		Tagger:     aggregator.NewTagger(cfg.Rules),
+		Tagger:     tagger,
 		Log:        log,
 		Jitter:     0.1,
 		MaxEntries: cfg.Poll.MaxItems,
