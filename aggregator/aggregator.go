@@ -221,6 +221,15 @@ type FetchRecord struct {
 	Merge MergePolicy
 }
 
+// RetagReport says what re-tagging stored items changed.
+type RetagReport struct {
+	Items   int // items looked at
+	Changed int // items whose tags changed
+	// Gained and Lost count, per tag, the items that gained or lost it.
+	Gained map[string]int
+	Lost   map[string]int
+}
+
 // SaveResult counts what a FetchRecord changed.
 type SaveResult struct {
 	New     int

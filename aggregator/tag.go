@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -74,11 +75,21 @@ type Tagger struct {
 	terms    []term
 	patterns [][]int // matcher pattern → terms that use it
 	matcher  *matcher
-	regexps  []int // terms that are regular expressions
 	rules    []compiledRule
 	fields   uint8 // fields any rule reads
 	cats     map[string]string
 	cve, ioc bool
+	// termRule maps a term to the rule (index in rules) it belongs to, so
+	// that only rules with a matched term are evaluated.
+	termRule []int
+	scratch  sync.Pool // *scratch, to tag without allocating per term
+}
+
+// scratch is one tagging's record of matched terms.
+type scratch struct {
+	hits     []hit
+	touched  []int  // terms with a hit, to reset
+	evaluate []bool // per rule: a term matched, or it reads other tags
 }
 
 type termKind uint8
@@ -103,6 +114,10 @@ type compiledRule struct {
 	any, all, none []int
 	fields         uint8
 	sources        []string
+	// alwaysEvaluate: the rule has terms the one pass does not find
+	// (other tags, regular expressions), so it is evaluated whatever it
+	// found.
+	alwaysEvaluate bool
 }
 
 // ParseTerm checks one term as it would be compiled.
@@ -166,8 +181,6 @@ func NewTagger(opts TaggerOptions) (*Tagger, error) {
 			t.terms = append(t.terms, tm)
 			ids = append(ids, id)
 			switch tm.kind {
-			case regexpTerm:
-				t.regexps = append(t.regexps, id)
 			case phraseTerm, prefixTerm:
 				p, ok := patternOf[tm.text]
 				if !ok {
@@ -208,6 +221,18 @@ func NewTagger(opts TaggerOptions) (*Tagger, error) {
 	}
 	if err := t.order(); err != nil {
 		return nil, err
+	}
+	t.termRule = make([]int, len(t.terms))
+	for i := range t.rules {
+		r := &t.rules[i]
+		for _, id := range slices.Concat(r.any, r.all, r.none) {
+			t.termRule[id] = i
+			kind := t.terms[id].kind
+			r.alwaysEvaluate = r.alwaysEvaluate || kind == tagTerm || kind == regexpTerm
+		}
+	}
+	t.scratch.New = func() any {
+		return &scratch{hits: make([]hit, len(t.terms)), evaluate: make([]bool, len(t.rules))}
 	}
 	if len(patterns) > 0 {
 		t.matcher = newMatcher(patterns)
@@ -285,6 +310,7 @@ type Reason struct {
 // hit is where a term first matched in each field.
 type hit struct {
 	fields uint8
+	ran    bool // a regular expression was run
 	pos    [numFields]int
 }
 
@@ -325,16 +351,20 @@ func (t *Tagger) apply(e *Entry, src Source, explain bool) ([]string, []Reason) 
 	}
 
 	var texts [numFields]string
-	hits := make([]hit, len(t.terms))
+	sc := t.scratch.Get().(*scratch)
+	defer t.release(sc)
 	if len(t.rules) > 0 {
 		texts = fieldTexts(e, src, t.fields)
-		t.findTerms(&texts, hits)
+		t.findTerms(&texts, sc)
 	}
-	for _, r := range t.rules {
+	for i, r := range t.rules {
+		if !sc.evaluate[i] && !r.alwaysEvaluate {
+			continue // no phrase of this rule occurs
+		}
 		if len(r.sources) > 0 && !slices.Contains(r.sources, src.Name) {
 			continue
 		}
-		if why, ok := t.ruleMatches(r, hits, tags, &texts, explain); ok {
+		if why, ok := t.ruleMatches(r, sc, tags, &texts, explain); ok {
 			for _, w := range why {
 				give(w)
 			}
@@ -366,7 +396,7 @@ func (t *Tagger) apply(e *Entry, src Source, explain bool) ([]string, []Reason) 
 
 // findTerms scans each field once for every phrase and prefix, then runs
 // the regular expressions.
-func (t *Tagger) findTerms(texts *[numFields]string, hits []hit) {
+func (t *Tagger) findTerms(texts *[numFields]string, sc *scratch) {
 	for f := range numFields {
 		if t.fields&(1<<f) == 0 || texts[f] == "" {
 			continue
@@ -380,27 +410,39 @@ func (t *Tagger) findTerms(texts *[numFields]string, hits []hit) {
 					if !tm.cjk && (wordRuneBefore(text, start) || tm.kind == phraseTerm && wordRuneAfter(text, end)) {
 						continue
 					}
-					record(&hits[id], f, start)
+					t.record(sc, id, f, start)
 				}
 			})
-		}
-		for _, id := range t.regexps {
-			if loc := t.terms[id].re.FindStringIndex(text); loc != nil {
-				record(&hits[id], f, loc[0])
-			}
 		}
 	}
 }
 
-func record(h *hit, field, pos int) {
+func (t *Tagger) record(sc *scratch, id, field, pos int) {
+	h := &sc.hits[id]
+	if h.fields == 0 {
+		sc.touched = append(sc.touched, id) // may repeat: release is idempotent
+		sc.evaluate[t.termRule[id]] = true
+	}
 	if h.fields&(1<<field) == 0 {
 		h.fields |= 1 << field
 		h.pos[field] = pos
 	}
 }
 
+// release clears what a tagging recorded and returns the scratch.
+func (t *Tagger) release(sc *scratch) {
+	for _, id := range sc.touched {
+		sc.hits[id] = hit{}
+		sc.evaluate[t.termRule[id]] = false
+	}
+	sc.touched = sc.touched[:0]
+	t.scratch.Put(sc)
+}
+
 // ruleMatches applies one rule and says which terms made it match.
-func (t *Tagger) ruleMatches(r compiledRule, hits []hit, tags map[string]bool, texts *[numFields]string, explain bool) ([]Reason, bool) {
+// Regular expressions run only when a rule's outcome depends on them:
+// after its phrases, and not at all for an item no phrase brought here.
+func (t *Tagger) ruleMatches(r compiledRule, sc *scratch, tags map[string]bool, texts *[numFields]string, explain bool) ([]Reason, bool) {
 	if len(r.any) == 0 && len(r.all) == 0 {
 		return nil, false
 	}
@@ -409,7 +451,10 @@ func (t *Tagger) ruleMatches(r compiledRule, hits []hit, tags map[string]bool, t
 		if tm.kind == tagTerm {
 			return Reason{Tag: r.name, Term: tm.raw, Field: "tags"}, tags[tm.text]
 		}
-		h := hits[id]
+		if tm.kind == regexpTerm {
+			t.runRegexp(sc, id, texts)
+		}
+		h := sc.hits[id]
 		for f := range numFields {
 			if h.fields&r.fields&(1<<f) != 0 {
 				return Reason{Tag: r.name, Term: tm.raw, Field: FieldNames[f],
@@ -417,11 +462,6 @@ func (t *Tagger) ruleMatches(r compiledRule, hits []hit, tags map[string]bool, t
 			}
 		}
 		return Reason{}, false
-	}
-	for _, id := range r.none {
-		if _, ok := matched(id); ok {
-			return nil, false
-		}
 	}
 	var why []Reason
 	for _, id := range r.all {
@@ -433,12 +473,14 @@ func (t *Tagger) ruleMatches(r compiledRule, hits []hit, tags map[string]bool, t
 	}
 	if len(r.any) > 0 {
 		found := false
-		for _, id := range r.any {
-			if w, ok := matched(id); ok {
-				why = append(why, w)
-				found = true
-				if !explain {
-					break // one is enough; an explanation lists them all
+		for _, regexps := range []bool{false, true} { // phrases first: they cost nothing more
+			for _, id := range r.any {
+				if (t.terms[id].kind == regexpTerm) != regexps || found && !explain {
+					continue
+				}
+				if w, ok := matched(id); ok {
+					why = append(why, w)
+					found = true
 				}
 			}
 		}
@@ -446,7 +488,32 @@ func (t *Tagger) ruleMatches(r compiledRule, hits []hit, tags map[string]bool, t
 			return nil, false
 		}
 	}
+	for _, id := range r.none {
+		if _, ok := matched(id); ok {
+			return nil, false
+		}
+	}
 	return why, true
+}
+
+// runRegexp finds a regular-expression term in the fields, once per
+// tagging.
+func (t *Tagger) runRegexp(sc *scratch, id int, texts *[numFields]string) {
+	h := &sc.hits[id]
+	if h.ran {
+		return
+	}
+	h.ran = true
+	sc.touched = append(sc.touched, id)
+	for f := range numFields {
+		if t.fields&(1<<f) == 0 || texts[f] == "" {
+			continue
+		}
+		if loc := t.terms[id].re.FindStringIndex(texts[f]); loc != nil {
+			h.fields |= 1 << f
+			h.pos[f] = loc[0]
+		}
+	}
 }
 
 // fieldTexts folds the fields the rules read.

@@ -47,7 +47,9 @@ type jsonItem struct {
 // jsonGleaner is gleaner's extension object: every source that reported
 // the item, the primary first.
 type jsonGleaner struct {
-	Sources []jsonSource `json:"sources"`
+	Sources    []jsonSource `json:"sources"`
+	CVEs       []string     `json:"cves,omitempty"`
+	Indicators []string     `json:"indicators,omitempty"`
 }
 
 type jsonSource struct {
@@ -78,7 +80,8 @@ func renderJSON(w io.Writer, d *Document) error {
 			DatePublished: it.Published.UTC().Format(time.RFC3339),
 			DateModified:  it.Updated.UTC().Format(time.RFC3339),
 			Tags:          cleanList(it.Tags),
-			Gleaner:       jsonGleaner{Sources: make([]jsonSource, 0, len(it.Sources))},
+			Gleaner: jsonGleaner{Sources: make([]jsonSource, 0, len(it.Sources)),
+				CVEs: cleanList(it.CVEs), Indicators: cleanList(it.Indicators)},
 		}
 		if it.Author != "" {
 			ji.Authors = []jsonAuthor{{Name: StripInvalidXML(it.Author)}}

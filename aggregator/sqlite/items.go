@@ -81,11 +81,11 @@ func saveEntry(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, e *
 		r, err := tx.ExecContext(ctx, `
 			INSERT INTO entries (item_id, source, key, guid, link, canonical_link, title, summary,
 				content, author, categories, tags, hash, published, updated, first_seen,
-				simhash, title_key, priority, mergeable)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				simhash, title_key, priority, mergeable, cves, indicators)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			itemID, e.Source, e.Key, e.GUID, e.Link, canonical, e.Title, e.Summary,
 			e.Content, e.Author, cats, tags, hash, millis(e.Published), millis(e.Updated), millis(rec.Now),
-			int64(fp.Simhash), fp.TitleKey, rec.Source.Priority, mergeable)
+			int64(fp.Simhash), fp.TitleKey, rec.Source.Priority, mergeable, jsonList(e.CVEs), jsonList(e.Indicators))
 		if err != nil {
 			return false, false, fmt.Errorf("insert entry %s: %w", e.Key, err)
 		}
@@ -110,10 +110,11 @@ func saveEntry(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, e *
 	}
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE entries SET guid = ?, link = ?, canonical_link = ?, title = ?, summary = ?, content = ?,
-			author = ?, categories = ?, tags = ?, hash = ?, updated = ?, simhash = ?, title_key = ?, mergeable = ?
+			author = ?, categories = ?, tags = ?, hash = ?, updated = ?, simhash = ?, title_key = ?, mergeable = ?,
+			cves = ?, indicators = ?
 		WHERE id = ?`,
 		e.GUID, e.Link, canonical, e.Title, e.Summary, e.Content, e.Author, cats, tags, hash, updated,
-		int64(fp.Simhash), fp.TitleKey, mergeable, id); err != nil {
+		int64(fp.Simhash), fp.TitleKey, mergeable, jsonList(e.CVEs), jsonList(e.Indicators), id); err != nil {
 		return false, false, fmt.Errorf("update entry %s: %w", e.Key, err)
 	}
 	if oldHash != hash {

@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/gleaner/gleaner/aggregator"
 )
@@ -91,7 +93,7 @@ func (db *DB) fillTags(ctx context.Context, items []aggregator.Item, index map[i
 
 func (db *DB) fillSources(ctx context.Context, items []aggregator.Item, index map[int64]int) error {
 	rows, err := db.read.QueryContext(ctx, `
-		SELECT e.item_id, e.source, e.link, e.title, s.url
+		SELECT e.item_id, e.source, e.link, e.title, s.url, e.cves, e.indicators
 		FROM entries e JOIN items i ON i.id = e.item_id JOIN sources s ON s.name = e.source
 		WHERE e.item_id IN (`+placeholders(len(index))+`)
 		ORDER BY e.item_id, e.id <> i.primary_entry, e.published, e.id`, itemIDs(index)...)
@@ -102,13 +104,35 @@ func (db *DB) fillSources(ctx context.Context, items []aggregator.Item, index ma
 	for rows.Next() {
 		var id int64
 		var s aggregator.ItemSource
-		if err := rows.Scan(&id, &s.Name, &s.Link, &s.Title, &s.FeedURL); err != nil {
+		var cves, indicators string
+		if err := rows.Scan(&id, &s.Name, &s.Link, &s.Title, &s.FeedURL, &cves, &indicators); err != nil {
 			return fmt.Errorf("query sources: %w", err)
 		}
 		it := &items[index[id]]
 		it.Sources = append(it.Sources, s)
+		it.CVEs = union(it.CVEs, parseList(cves))
+		it.Indicators = union(it.Indicators, parseList(indicators))
 	}
 	return rows.Err()
+}
+
+func parseList(raw string) []string {
+	if raw == "" || raw == "[]" {
+		return nil
+	}
+	var list []string
+	_ = json.Unmarshal([]byte(raw), &list) // written by jsonList
+	return list
+}
+
+// union merges b into the sorted set a.
+func union(a, b []string) []string {
+	if len(b) == 0 {
+		return a
+	}
+	a = append(a, b...)
+	slices.Sort(a)
+	return slices.Compact(a)
 }
 
 // Version counts committed changes to items; it grows whenever an output

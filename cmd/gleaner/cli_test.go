@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -67,10 +68,16 @@ func TestReload(t *testing.T) {
 	if r := status(t, base+"/feeds/extra.json"); r != http.StatusNotFound {
 		t.Fatalf("extra output before reload: %d, want 404", r)
 	}
+	// Wait for the first poll, so that reloading must re-tag stored items.
+	waitFor(t, func() bool { return strings.Contains(body(t, base+"/feeds/all.json"), "北京今日天气") })
 	orig, _ := os.ReadFile(w.config)
-	os.WriteFile(w.config, append(orig, []byte("  - name: extra\n    tags: [china]\n")...), 0o644)
+	withRule := strings.Replace(string(orig), "tags:\n  cyber-security:", "tags:\n  weather:\n    any: [天气]\n  cyber-security:", 1)
+	os.WriteFile(w.config, []byte(withRule+"  - name: extra\n    tags: [weather]\n"), 0o644)
 	w.signal(t, "SIGHUP")
 	waitFor(t, func() bool { return status(t, base+"/feeds/extra.json") == http.StatusOK })
+	if got := body(t, base+"/feeds/extra.json"); !strings.Contains(got, "北京今日天气") {
+		t.Errorf("after reloading with a new rule, its output lacks the stored item it matches:\n%s", got)
+	}
 
 	os.WriteFile(w.config, append(orig, []byte("  - name: broken\n    tagz: [china]\n")...), 0o644)
 	w.signal(t, "SIGHUP")
@@ -81,6 +88,17 @@ func TestReload(t *testing.T) {
 	if r := status(t, base+"/feeds/broken.json"); r != http.StatusNotFound {
 		t.Errorf("an output from a broken config answers %d, want 404", r)
 	}
+}
+
+func body(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }
 
 func status(t *testing.T, url string) int {

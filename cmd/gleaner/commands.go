@@ -49,6 +49,13 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer a.Close()
 
+	// Entries polled now carry these rules' tags; a first poll records
+	// them so that serve knows the store is tagged with them.
+	if stored, err := a.db.Setting(ctx, tagRulesKey); err == nil && stored == "" {
+		if err := a.db.SetSetting(ctx, tagRulesKey, rulesFingerprint(cfg)); err != nil {
+			return err
+		}
+	}
 	results := make([]aggregator.PollResult, len(sources))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, cfg.Poll.Concurrency)

@@ -31,6 +31,8 @@ Usage:
   gleaner render [-config PATH] OUTPUT.EXT     print output OUTPUT as EXT (rss, atom or json)
   gleaner check  [-config PATH]                validate the configuration (exit 2 on problems)
   gleaner status [-config PATH]                print each source's health: state, last success, failures, next attempt
+  gleaner retag  [-config PATH] [-dry-run]     re-tag stored items with the current rules; print per tag the items gained and lost
+  gleaner explain [-config PATH] ITEM          print each tag of an item (id or link) and the term, field and position behind it
   gleaner version                              print the version
 
 -config defaults to $GLEANER_CONFIG, then ./config.yaml.
@@ -88,6 +90,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdCheck(ctx, rest, stdout, stderr)
 	case "status":
 		return cmdStatus(ctx, rest, stdout, stderr)
+	case "retag":
+		return cmdRetag(ctx, rest, stdout, stderr)
+	case "explain":
+		return cmdExplain(ctx, rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "gleaner", version)
 		return nil

@@ -32,6 +32,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer a.Close()
 
+	if err := a.retagIfRulesChanged(ctx); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -83,6 +86,9 @@ loop:
 			next.Database, next.Listen = a.cfg.Database, a.cfg.Listen
 			a.cfg = next
 			a.poll = newPoller(next, a.db, log)
+			if err := a.retagIfRulesChanged(ctx); err != nil {
+				log.Error("re-tag after reload", "err", err)
+			}
 			srv.SetSite(site(next))
 			stopSched = a.startScheduler(ctx, &wg, next.Sources)
 			log.Info("reloaded", "config", path, "sources", len(next.Sources), "outputs", len(next.Outputs))
