@@ -21,6 +21,10 @@ type Fingerprint struct {
 	// TitleKey is the title folded and stripped of punctuation; "" when
 	// the title is too short to identify a story.
 	TitleKey string
+	// shingles and cjk are kept from fingerprinting for the comparison
+	// with candidates; they are not stored.
+	shingles []uint64
+	cjk      bool
 }
 
 const sketchSize = 12
@@ -161,8 +165,9 @@ func sketch(features []uint64, k int) []uint64 {
 
 // NewFingerprint fingerprints an entry's title and text.
 func NewFingerprint(e *Entry) Fingerprint {
-	features := Shingles(e.Title + "\n" + htmlText(e.Summary) + "\n" + htmlText(e.Content))
-	return Fingerprint{Simhash: Simhash(features), Sketch: sketch(features, sketchSize), TitleKey: TitleKey(e.Title)}
+	features, cjk := shingles(entryText(e))
+	return Fingerprint{Simhash: Simhash(features), Sketch: sketch(features, sketchSize), TitleKey: TitleKey(e.Title),
+		shingles: features, cjk: cjk}
 }
 
 // TitleKey folds a title for exact comparison: NFKC, lower case, letters

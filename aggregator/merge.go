@@ -65,7 +65,10 @@ func (p MergePolicy) Match(e *Entry, fp Fingerprint, candidates []Candidate) (in
 	if p.Disabled || len(candidates) == 0 {
 		return 0, false
 	}
-	mine, cjk := shingles(entryText(e))
+	mine, cjk := fp.shingles, fp.cjk
+	if mine == nil {
+		mine, cjk = shingles(entryText(e))
+	}
 	threshold := minContainmentWords
 	if cjk {
 		threshold = minContainmentBigrams

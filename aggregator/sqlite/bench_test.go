@@ -100,11 +100,12 @@ func BenchmarkMergeLookup(b *testing.B) {
 			defer db.Close()
 			gen := newSynthText(uint64(n))
 			fillStore(b, db, n, gen)
-			tx, err := db.write.BeginTx(context.Background(), nil)
+			sqlTx, err := db.write.BeginTx(context.Background(), nil)
 			if err != nil {
 				b.Fatal(err)
 			}
-			defer tx.Rollback()
+			defer sqlTx.Rollback()
+			tx := &wtx{Tx: sqlTx, stmts: map[string]*sql.Stmt{}}
 			rec := &aggregator.FetchRecord{Source: aggregator.Source{Name: "new"}, Merge: aggregator.MergePolicy{MaxDistance: 3}}
 			at := time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)
 			probes := make([]aggregator.Entry, 256)

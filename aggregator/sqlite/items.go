@@ -16,7 +16,7 @@ import (
 // lands, and the next poll fetches the same entries again.
 func (db *DB) Save(ctx context.Context, rec aggregator.FetchRecord) (aggregator.SaveResult, error) {
 	var res aggregator.SaveResult
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *wtx) error {
 		res = aggregator.SaveResult{}
 		// The source row must exist before entries reference it.
 		st := rec.State
@@ -60,7 +60,7 @@ func (db *DB) Save(ctx context.Context, rec aggregator.FetchRecord) (aggregator.
 // saveEntry inserts a new entry (under a new item, or under the item of
 // another source's copy of the same story) or updates a known one in
 // place when its content changed.
-func saveEntry(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, e *aggregator.Entry) (created, changed bool, err error) {
+func saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry) (created, changed bool, err error) {
 	hash := aggregator.ContentHash(e)
 	canonical := aggregator.CanonicalURL(e.Link)
 	cats, tags := jsonList(e.Categories), jsonList(e.Tags)
@@ -134,7 +134,7 @@ func saveEntry(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, e *
 // has none, when its source has a higher priority, or, at equal
 // priority, when it was published earlier. The item's published date is
 // its earliest copy's.
-func choosePrimary(ctx context.Context, tx *sql.Tx, itemID, entryID int64, priority int, e *aggregator.Entry) error {
+func choosePrimary(ctx context.Context, tx *wtx, itemID, entryID int64, priority int, e *aggregator.Entry) error {
 	pub := millis(e.Published)
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE items SET primary_entry = ?1
@@ -154,7 +154,7 @@ func choosePrimary(ctx context.Context, tx *sql.Tx, itemID, entryID int64, prior
 }
 
 // retagItem sets an item's tags to the union of its entries' tags.
-func retagItem(ctx context.Context, tx *sql.Tx, itemID int64) error {
+func retagItem(ctx context.Context, tx *wtx, itemID int64) error {
 	rows, err := tx.QueryContext(ctx, `SELECT tags FROM entries WHERE item_id = ?`, itemID)
 	if err != nil {
 		return fmt.Errorf("read tags: %w", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/gleaner/gleaner/aggregator"
 )
@@ -19,38 +20,43 @@ const (
 	maxCandidates = 16
 )
 
-// candidateEntries returns the entries that share the most fingerprint
-// keys with a new entry, within the window.
-func candidateEntries(ctx context.Context, tx *sql.Tx, keys []int64, from, to int64) ([]int64, error) {
-	stmt, err := tx.PrepareContext(ctx, `
-		SELECT entry_id FROM merge_keys WHERE key = ? AND published BETWEEN ? AND ?
-		ORDER BY published DESC LIMIT ?`)
+// candidateEntries returns the entries worth comparing with a new one:
+// those that share a simhash band with it (a near-duplicate shares one
+// by construction) or at least two sketch keys (a rewrite shares many;
+// an unrelated text now and then shares one common word pair), most
+// shared keys first, within the window. One statement reads at most
+// perKey entries for each key.
+func candidateEntries(ctx context.Context, tx *wtx, keys []int64, from, to int64) ([]int64, error) {
+	parts := make([]string, len(keys))
+	args := make([]any, 0, 4*len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf(`SELECT * FROM (SELECT entry_id, %d AS band FROM merge_keys
+			WHERE key = ? AND published BETWEEN ? AND ? ORDER BY published DESC LIMIT %d)`, boolInt(i < simhashBands), perKey)
+		args = append(args, k, from, to)
+	}
+	rows, err := tx.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
 		return nil, fmt.Errorf("look up keys: %w", err)
 	}
-	defer stmt.Close()
-	shared := map[int64]int{}
-	for _, k := range keys {
-		rows, err := stmt.QueryContext(ctx, k, from, to, perKey)
-		if err != nil {
+	defer rows.Close()
+	shared, bands := map[int64]int{}, map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		var band bool
+		if err := rows.Scan(&id, &band); err != nil {
 			return nil, fmt.Errorf("look up keys: %w", err)
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("look up keys: %w", err)
-			}
-			shared[id]++
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("look up keys: %w", err)
-		}
+		shared[id]++
+		bands[id] = bands[id] || band
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("look up keys: %w", err)
 	}
 	ids := make([]int64, 0, len(shared))
-	for id := range shared {
-		ids = append(ids, id)
+	for id, n := range shared {
+		if n >= 2 || bands[id] {
+			ids = append(ids, id)
+		}
 	}
 	// Most shared keys first; ties to the newest entry (higher id).
 	slices.SortFunc(ids, func(a, b int64) int {
@@ -62,10 +68,17 @@ func candidateEntries(ctx context.Context, tx *sql.Tx, keys []int64, from, to in
 	return ids[:min(len(ids), maxCandidates)], nil
 }
 
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // itemFor finds the item a new entry belongs to — another source's copy
 // of the same link, of the same title, or of the same text by the merge
 // policy — or creates a new item.
-func itemFor(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, e *aggregator.Entry, canonical string) (int64, error) {
+func itemFor(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry, canonical string) (int64, error) {
 	mergeable := !rec.Merge.Disabled && !rec.Source.NoMerge
 	if canonical != "" && mergeable {
 		var itemID int64
@@ -97,7 +110,7 @@ func itemFor(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, e *ag
 // matchStory looks up candidate copies published within the window —
 // same folded title, or a shared fingerprint key — and lets the merge
 // policy pick one.
-func matchStory(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, e *aggregator.Entry) (int64, error) {
+func matchStory(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry) (int64, error) {
 	from, to := millis(e.Published.Add(-rec.Merge.Span())), millis(e.Published.Add(rec.Merge.Span()))
 	fp := e.Fingerprint
 	if fp.TitleKey != "" {
@@ -147,7 +160,7 @@ func matchStory(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, e 
 
 // indexEntry files an entry's fingerprint keys under its published date,
 // replacing any it had.
-func indexEntry(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, entryID int64, e *aggregator.Entry) error {
+func indexEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, entryID int64, e *aggregator.Entry) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM merge_keys WHERE entry_id = ?`, entryID); err != nil {
 		return fmt.Errorf("index entry: %w", err)
 	}
@@ -163,12 +176,15 @@ func indexEntry(ctx context.Context, tx *sql.Tx, rec *aggregator.FetchRecord, en
 	return nil
 }
 
-// fingerprintKeys are the index keys of a fingerprint: the four 16-bit
-// bands of its simhash (two hashes within distance 3 share at least one)
-// and its shingle sketch.
+// simhashBands is how many 16-bit bands of the simhash are indexed: two
+// hashes within distance 3 share at least one.
+const simhashBands = 4
+
+// fingerprintKeys are the index keys of a fingerprint: the bands of its
+// simhash first, then its shingle sketch.
 func fingerprintKeys(fp aggregator.Fingerprint) []int64 {
-	keys := make([]int64, 0, 4+len(fp.Sketch))
-	for band := range 4 {
+	keys := make([]int64, 0, simhashBands+len(fp.Sketch))
+	for band := range simhashBands {
 		v := (fp.Simhash >> (16 * band)) & 0xffff
 		keys = append(keys, int64(uint64(band+1)<<56|v))
 	}

@@ -21,7 +21,7 @@ func (db *DB) Retag(ctx context.Context, tag func(e *aggregator.Entry) []string,
 	for after := int64(0); ; {
 		var last int64
 		var n int
-		err := db.inTx(ctx, func(tx *sql.Tx) error {
+		err := db.inTx(ctx, func(tx *wtx) error {
 			var err error
 			last, n, err = retagItems(ctx, tx, after, tag, dryRun, &report)
 			return err
@@ -46,7 +46,7 @@ type retagEntry struct {
 
 // retagItems re-tags the batch of items after the given id and returns
 // the last id and how many items it covered.
-func retagItems(ctx context.Context, tx *sql.Tx, after int64, tag func(*aggregator.Entry) []string,
+func retagItems(ctx context.Context, tx *wtx, after int64, tag func(*aggregator.Entry) []string,
 	dryRun bool, report *aggregator.RetagReport) (int64, int, error) {
 	rows, err := tx.QueryContext(ctx, `
 		SELECT e.id, e.item_id, e.source, e.title, e.summary, e.content, e.author, e.link, e.categories,
@@ -148,7 +148,7 @@ func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 
 // SetSetting remembers a setting.
 func (db *DB) SetSetting(ctx context.Context, key, value string) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *wtx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 		if err != nil {

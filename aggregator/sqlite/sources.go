@@ -64,12 +64,12 @@ func scanSource(row interface{ Scan(...any) error }) (aggregator.SourceState, er
 
 // RecordState writes a poll that brought no entries: a failure, or a 304.
 func (db *DB) RecordState(ctx context.Context, st aggregator.SourceState) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *wtx) error {
 		return saveSource(ctx, tx, st)
 	})
 }
 
-func saveSource(ctx context.Context, tx *sql.Tx, st aggregator.SourceState) error {
+func saveSource(ctx context.Context, tx *wtx, st aggregator.SourceState) error {
 	days := make([]int, len(st.SkipDays))
 	for i, d := range st.SkipDays {
 		days[i] = int(d)

@@ -47,7 +47,9 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		path := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(file)
 		return "file:" + path + "?" + q.Encode()
 	}
-	write, err := sql.Open("sqlite", dsn()+"&_txlock=immediate")
+	// The writer keeps a larger page cache: merge lookups probe the key
+	// index all over.
+	write, err := sql.Open("sqlite", dsn("cache_size(-32768)")+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
@@ -94,11 +96,12 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := db.inTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		if err := db.inTx(ctx, func(tx *wtx) error {
+			// A script of many statements: executed directly, not prepared.
+			if _, err := tx.Tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version))
+			_, err := tx.Tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version))
 			return err
 		}); err != nil {
 			return fmt.Errorf("migration %s: %w", path.Base(name), err)
@@ -107,16 +110,63 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (db *DB) inTx(ctx context.Context, fn func(*wtx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	w := &wtx{Tx: tx, stmts: map[string]*sql.Stmt{}}
+	if err := fn(w); err != nil {
 		tx.Rollback()
 		return err
 	}
 	return tx.Commit()
+}
+
+// wtx is a write transaction that prepares each distinct statement once:
+// a poll saves dozens of entries with the same few statements, and
+// parsing SQL again for each would cost more than running it. The
+// statements close with the transaction.
+type wtx struct {
+	*sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func (w *wtx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := w.Tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[query] = st
+	return st, nil
+}
+
+func (w *wtx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := w.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (w *wtx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := w.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// QueryRowContext reports a failed prepare through Scan, as sql.Tx does.
+func (w *wtx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := w.stmt(ctx, query)
+	if err != nil {
+		return w.Tx.QueryRowContext(ctx, query, args...) // fails again, with the error
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 func millis(t time.Time) int64 {

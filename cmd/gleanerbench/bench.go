@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "modernc.org/sqlite" // to count what gleaner stored
+)
+
+// bench is one run: a work folder, the built binaries and a running farm.
+type bench struct {
+	o       options
+	log     io.Writer
+	dir     string
+	gleaner string
+	farm    *exec.Cmd
+	farmURL string
+	config  string
+}
+
+func newBench(ctx context.Context, o options, log io.Writer) (*bench, error) {
+	dir, err := os.MkdirTemp("", "gleanerbench")
+	if err != nil {
+		return nil, err
+	}
+	b := &bench{o: o, log: log, dir: dir}
+	root, err := moduleRoot()
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range []string{"gleaner", "feedfarm"} {
+		out := filepath.Join(dir, name)
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./cmd/"+name)
+		cmd.Dir, cmd.Stderr = root, log
+		if err := cmd.Run(); err != nil {
+			return nil, fmt.Errorf("build %s: %w", name, err)
+		}
+	}
+	b.gleaner = filepath.Join(dir, "gleaner")
+	farmDir := filepath.Join(dir, "farm")
+	b.farm = exec.Command(filepath.Join(dir, "feedfarm"), "-feeds", fmt.Sprint(o.feeds), "-items", fmt.Sprint(o.items),
+		"-seed", fmt.Sprint(o.seed), "-change", fmt.Sprint(o.change), "-new", fmt.Sprint(o.newItems),
+		"-listen", "127.0.0.1:0", "-out", farmDir)
+	b.farm.Stderr = log
+	stdout, err := b.farm.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := b.farm.Start(); err != nil {
+		return nil, fmt.Errorf("start feedfarm: %w", err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		b.close()
+		return nil, fmt.Errorf("feedfarm printed no address: %w", err)
+	}
+	// "feedfarm listening on http://ADDR (N feeds)"
+	fields := strings.Fields(line)
+	for _, f := range fields {
+		if strings.HasPrefix(f, "http://") {
+			b.farmURL = f
+		}
+	}
+	if b.farmURL == "" {
+		b.close()
+		return nil, fmt.Errorf("feedfarm said %q", line)
+	}
+	go io.Copy(io.Discard, stdout)
+	b.config = filepath.Join(farmDir, "gleaner.yaml")
+	return b, nil
+}
+
+func (b *bench) close() {
+	if b.farm != nil && b.farm.Process != nil {
+		b.farm.Process.Signal(os.Interrupt)
+		b.farm.Wait()
+	}
+	if !b.o.keep {
+		os.RemoveAll(b.dir)
+	} else {
+		fmt.Fprintln(b.log, "work folder kept:", b.dir)
+	}
+}
+
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", fmt.Errorf("run gleanerbench from inside the gleaner module")
+	}
+	return filepath.Dir(mod), nil
+}
+
+// farmStats are the feed farm's counters since its last reset.
+type farmStats struct {
+	Requests int64            `json:"requests"`
+	Status   map[string]int64 `json:"status"`
+	Bytes    int64            `json:"bytes"`
+	Round    int              `json:"round"`
+}
+
+func (b *bench) farmPost(ctx context.Context, path string) error {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, b.farmURL+path, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("POST %s: %s", path, resp.Status)
+	}
+	return nil
+}
+
+func (b *bench) stats(ctx context.Context) (farmStats, error) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, b.farmURL+"/-/stats", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return farmStats{}, err
+	}
+	defer resp.Body.Close()
+	var raw struct {
+		SinceRound farmStats `json:"since_reset"`
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(body, &raw); err != nil || raw.SinceRound.Requests == 0 && !bytes.Contains(body, []byte("since_reset")) {
+		var flat farmStats
+		if err := json.Unmarshal(body, &flat); err != nil {
+			return farmStats{}, fmt.Errorf("farm stats %s: %w", body, err)
+		}
+		return flat, nil
+	}
+	return raw.SinceRound, nil
+}
+
+// processUse is what one run of a program cost.
+type processUse struct {
+	Wall    time.Duration
+	CPU     time.Duration
+	PeakRSS int64 // bytes
+	Output  string
+}
+
+// runGleaner runs the gleaner binary to completion and measures it.
+func (b *bench) runGleaner(ctx context.Context, args ...string) (processUse, error) {
+	cmd := exec.CommandContext(ctx, b.gleaner, append(args[:1:1], append([]string{"-config", b.config}, args[1:]...)...)...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	start := time.Now()
+	err := cmd.Run()
+	use := processUse{Wall: time.Since(start), Output: out.String()}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		use.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		use.PeakRSS = ru.Maxrss * 1024 // kilobytes on Linux
+	}
+	if err != nil {
+		return use, fmt.Errorf("gleaner %s: %w\n%s", strings.Join(args, " "), err, errOut.String())
+	}
+	return use, nil
+}
+
+// dbFacts counts what the store holds and how big its files are.
+func (b *bench) dbFacts(ctx context.Context) (entries, items int, size int64, err error) {
+	db := filepath.Join(filepath.Dir(b.config), "gleaner.db")
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if fi, err := os.Stat(db + suffix); err == nil {
+			size += fi.Size()
+		}
+	}
+	conn, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer conn.Close()
+	if err := conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM items)`).Scan(&entries, &items); err != nil {
+		return 0, 0, 0, err
+	}
+	return entries, items, size, nil
+}
+
+// machine describes where the figures come from.
+func machine() string {
+	model := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%s, %d CPUs visible to Go, %s %s/%s", model, runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// cycle is one measured poll of every feed.
+type cycle struct {
+	Name      string
+	Use       processUse
+	Requests  int64
+	Status    map[string]int64
+	Bytes     int64
+	NewItems  int   // entries the cycle added
+	Expected  int   // entries the farm says it added
+	DBSize    int64 // after the cycle
+	Baseline  time.Duration
+	Feeds     int
+	ItemsSeen int // items in the documents fetched (not 304)
+}
+
+// pollCycle runs `gleaner poll` once over every source and measures it
+// against a bare fetch of the same feeds.
+func (b *bench) pollCycle(ctx context.Context, name string, expectNew int) (cycle, error) {
+	c := cycle{Name: name, Feeds: b.o.feeds, Expected: expectNew}
+	before, _, _, err := b.dbFacts(ctx)
+	if err != nil && name != "cold" {
+		return c, err
+	}
+	if err := b.farmPost(ctx, "/-/reset-stats"); err != nil {
+		return c, err
+	}
+	c.Use, err = b.runGleaner(ctx, "poll")
+	if err != nil {
+		return c, err
+	}
+	st, err := b.stats(ctx)
+	if err != nil {
+		return c, err
+	}
+	c.Requests, c.Status, c.Bytes = st.Requests, st.Status, st.Bytes
+	after, _, size, err := b.dbFacts(ctx)
+	if err != nil {
+		return c, err
+	}
+	c.NewItems, c.DBSize = after-before, size
+	for _, line := range strings.Split(c.Use.Output, "\n") {
+		if i := strings.Index(line, "items="); i >= 0 {
+			var n int
+			fmt.Sscanf(line[i:], "items=%d", &n)
+			c.ItemsSeen += n
+		}
+	}
+	c.Baseline, err = b.bareFetch(ctx, name != "cold")
+	return c, err
+}
+
+// feedURLs reads the farm's OPML.
+func (b *bench) feedURLs() ([]string, error) {
+	raw, err := os.ReadFile(filepath.Join(filepath.Dir(b.config), "feeds.opml"))
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Outlines []struct {
+			URL      string `xml:"xmlUrl,attr"`
+			Children []struct {
+				URL string `xml:"xmlUrl,attr"`
+			} `xml:"outline"`
+		} `xml:"body>outline"`
+	}
+	if err := xml.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("feeds.opml: %w", err)
+	}
+	var urls []string
+	for _, o := range doc.Outlines {
+		if o.URL != "" {
+			urls = append(urls, o.URL)
+		}
+		for _, c := range o.Children {
+			if c.URL != "" {
+				urls = append(urls, c.URL)
+			}
+		}
+	}
+	return urls, nil
+}
+
+// bareFetch is the baseline: every feed fetched with 32 connections and
+// read to the end, conditionally when asked, and nothing else done.
+func (b *bench) bareFetch(ctx context.Context, conditional bool) (time.Duration, error) {
+	urls, err := b.feedURLs()
+	if err != nil {
+		return 0, err
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	defer client.CloseIdleConnections()
+	etags := make([]string, len(urls))
+	fetchAll := func(useETags bool) error {
+		work := make(chan int)
+		var wg sync.WaitGroup
+		var firstErr error
+		var mu sync.Mutex
+		for range 32 {
+			wg.Go(func() {
+				for i := range work {
+					req, _ := http.NewRequestWithContext(ctx, http.MethodGet, urls[i], nil)
+					if useETags && etags[i] != "" {
+						req.Header.Set("If-None-Match", etags[i])
+					}
+					resp, err := client.Do(req)
+					if err != nil {
+						mu.Lock()
+						firstErr = err
+						mu.Unlock()
+						continue
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					etags[i] = resp.Header.Get("ETag")
+				}
+			})
+		}
+		for i := range urls {
+			work <- i
+		}
+		close(work)
+		wg.Wait()
+		return firstErr
+	}
+	if conditional {
+		if err := fetchAll(false); err != nil { // learn the validators, untimed
+			return 0, err
+		}
+	}
+	start := time.Now()
+	err = fetchAll(conditional)
+	return time.Since(start), err
+}

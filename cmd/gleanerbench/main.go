@@ -1,0 +1,70 @@
+// Command gleanerbench measures gleaner end to end on this machine: it
+// starts a feed farm (cmd/feedfarm) on loopback, runs the real gleaner
+// binary against it, and prints the figures of BENCHMARKS.md: a cold
+// poll cycle, an all-304 cycle and an incremental cycle (feeds/s, items/s,
+// CPU seconds, peak RSS, database size, requests), then the HTTP server's
+// throughput for a cached output and for 304 answers under 64 concurrent
+// connections, and its latency while a poll cycle runs. Each figure comes
+// with a baseline measured in the same run (a bare fetch of every feed; a
+// static file server), because these machines are noisy.
+//
+//	go run ./cmd/gleanerbench -feeds 600
+//	go run ./cmd/gleanerbench -feeds 5000
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "gleanerbench:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	feeds, items int
+	seed         int
+	change       float64
+	newItems     int
+	load         int     // concurrent connections
+	loadSeconds  float64 // per load test
+	keep         bool
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("gleanerbench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o options
+	fs.IntVar(&o.feeds, "feeds", 600, "number of feeds in the farm")
+	fs.IntVar(&o.items, "items", 40, "items per feed")
+	fs.IntVar(&o.seed, "seed", 1, "farm seed")
+	fs.Float64Var(&o.change, "change", 0.10, "share of feeds with new items in the incremental cycle")
+	fs.IntVar(&o.newItems, "new", 5, "new items per changed feed")
+	fs.IntVar(&o.load, "connections", 64, "concurrent connections in the serving tests")
+	fs.Float64Var(&o.loadSeconds, "seconds", 5, "duration of each serving test")
+	fs.BoolVar(&o.keep, "keep", false, "keep the work folder")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	b, err := newBench(ctx, o, stderr)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	report, err := b.run(ctx)
+	if err != nil {
+		return err
+	}
+	report.write(stdout)
+	return nil
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// report is everything one run measured.
+type report struct {
+	o       options
+	machine string
+	cycles  []cycle
+	loads   []loadResult
+	during  loadResult // cached output while a poll cycle runs
+	lost    []string
+}
+
+func (b *bench) run(ctx context.Context) (*report, error) {
+	r := &report{o: b.o, machine: machine()}
+	step := func(format string, args ...any) { fmt.Fprintf(b.log, "gleanerbench: "+format+"\n", args...) }
+
+	total := b.o.feeds * b.o.items
+	changed := int(float64(b.o.feeds)*b.o.change + 0.5)
+	step("cold cycle: %d feeds × %d items", b.o.feeds, b.o.items)
+	cold, err := b.pollCycle(ctx, "cold", total)
+	if err != nil {
+		return nil, err
+	}
+	step("all-304 cycle")
+	idle, err := b.pollCycle(ctx, "all-304", 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.farmPost(ctx, "/-/round"); err != nil {
+		return nil, err
+	}
+	step("incremental cycle: %d feeds with %d new items", changed, b.o.newItems)
+	inc, err := b.pollCycle(ctx, "incremental", changed*b.o.newItems)
+	if err != nil {
+		return nil, err
+	}
+	r.cycles = []cycle{cold, idle, inc}
+	for _, c := range r.cycles {
+		if c.NewItems != c.Expected {
+			r.lost = append(r.lost, fmt.Sprintf("%s cycle stored %d new entries, the farm added %d", c.Name, c.NewItems, c.Expected))
+		}
+	}
+
+	step("serving")
+	srv, err := b.startServe()
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+	d := time.Duration(b.o.loadSeconds * float64(time.Second))
+	url := srv.base + "/feeds/all.rss"
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	etag := resp.Header.Get("ETag")
+	if resp.StatusCode != http.StatusOK || etag == "" {
+		return nil, fmt.Errorf("GET %s: %s, ETag %q", url, resp.Status, etag)
+	}
+	cached := load(ctx, url, http.Header{}, b.o.load, d, http.StatusOK)
+	cached.Name, cached.Baseline = "cached output (all.rss, 200)", staticBaseline(ctx, body, etag, false, b.o.load, d)
+	notModified := load(ctx, url, http.Header{"If-None-Match": {etag}}, b.o.load, d, http.StatusNotModified)
+	notModified.Name, notModified.Baseline = "304 answers (If-None-Match)", staticBaseline(ctx, body, etag, true, b.o.load, d)
+	r.loads = []loadResult{cached, notModified}
+
+	step("serving while a poll cycle runs")
+	if err := b.farmPost(ctx, "/-/round"); err != nil {
+		return nil, err
+	}
+	// The load runs exactly as long as the poll does.
+	during, stopLoad := context.WithCancel(ctx)
+	done := make(chan loadResult)
+	go func() { done <- load(during, url, http.Header{}, b.o.load, 10*time.Minute, http.StatusOK) }()
+	time.Sleep(100 * time.Millisecond)
+	_, pollErr := b.runGleaner(ctx, "poll")
+	stopLoad()
+	r.during = <-done
+	if pollErr != nil {
+		return nil, pollErr
+	}
+	r.during.Name = "cached output while a poll cycle runs"
+	return r, nil
+}
+
+func (r *report) write(w io.Writer) {
+	fmt.Fprintf(w, "## %d feeds × %d items\n\n", r.o.feeds, r.o.items)
+	fmt.Fprintf(w, "Machine: %s. Run: %s.\n\n", r.machine, time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintln(w, "| cycle | wall | bare fetch (baseline) | ratio | feeds/s | items/s | CPU s | peak RSS | requests | 200 / 304 | MB sent | new entries | DB size |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	for _, c := range r.cycles {
+		secs := c.Use.Wall.Seconds()
+		fmt.Fprintf(w, "| %s | %.2f s | %.2f s | %.1f× | %.0f | %.0f | %.2f | %.0f MB | %d | %d / %d | %.1f | %d of %d | %.1f MB |\n",
+			c.Name, secs, c.Baseline.Seconds(), secs/c.Baseline.Seconds(), float64(c.Feeds)/secs, float64(c.ItemsSeen)/secs,
+			c.Use.CPU.Seconds(), float64(c.Use.PeakRSS)/(1<<20), c.Requests, c.Status["200"], c.Status["304"],
+			float64(c.Bytes)/(1<<20), c.NewItems, c.Expected, float64(c.DBSize)/(1<<20))
+	}
+	fmt.Fprintln(w)
+	if len(r.lost) > 0 {
+		fmt.Fprintf(w, "**Items lost:** %s\n\n", strings.Join(r.lost, "; "))
+	} else {
+		fmt.Fprintln(w, "Items lost: none (every entry the farm published was stored).")
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "| serving, %d connections | requests/s | static server (baseline) | ratio | p50 | p99 | errors |\n", r.o.load)
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	for _, l := range append(r.loads, r.during) {
+		base, ratio := "—", "—"
+		if l.Baseline > 0 {
+			base, ratio = fmt.Sprintf("%.0f", l.Baseline), fmt.Sprintf("%.2f×", l.perSecond()/l.Baseline)
+		}
+		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %s | %s | %d |\n", l.Name, l.perSecond(), base, ratio,
+			l.P50.Round(10*time.Microsecond), l.P99.Round(10*time.Microsecond), l.Errors)
+	}
+	fmt.Fprintln(w)
+}

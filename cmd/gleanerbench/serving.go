@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// loadResult is one load test.
+type loadResult struct {
+	Name     string
+	Requests int
+	Errors   int
+	Seconds  float64
+	P50, P99 time.Duration
+	Baseline float64 // requests/s of a static server with the same bytes
+}
+
+func (l loadResult) perSecond() float64 { return float64(l.Requests) / l.Seconds }
+
+// load sends requests on conns connections for d and measures latency.
+func load(ctx context.Context, url string, header http.Header, conns int, d time.Duration, want int) loadResult {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}}
+	defer client.CloseIdleConnections()
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var mu sync.Mutex
+	var all []time.Duration
+	errors := 0
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range conns {
+		wg.Go(func() {
+			var mine []time.Duration
+			bad := 0
+			for ctx.Err() == nil {
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+				req.Header = header.Clone()
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					if ctx.Err() == nil {
+						bad++
+					}
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != want {
+					bad++
+					continue
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			all = append(all, mine...)
+			errors += bad
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	res := loadResult{Requests: len(all), Errors: errors, Seconds: time.Since(start).Seconds()}
+	slices.Sort(all)
+	if len(all) > 0 {
+		res.P50, res.P99 = all[len(all)/2], all[len(all)*99/100]
+	}
+	return res
+}
+
+// server is a running `gleaner serve`.
+type server struct {
+	cmd  *exec.Cmd
+	base string
+}
+
+func (b *bench) startServe() (*server, error) {
+	cmd := exec.Command(b.gleaner, "serve", "-config", b.config)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		cmd.Process.Kill()
+		return nil, fmt.Errorf("gleaner serve printed no address: %w", err)
+	}
+	go io.Copy(io.Discard, stdout)
+	return &server{cmd: cmd, base: strings.TrimSpace(strings.TrimPrefix(line, "listening on "))}, nil
+}
+
+func (s *server) stop() {
+	s.cmd.Process.Signal(os.Interrupt)
+	s.cmd.Wait()
+}
+
+// staticBaseline serves body with its ETag from a plain net/http server in
+// this process and load-tests it the same way.
+func staticBaseline(ctx context.Context, body []byte, etag string, conditional bool, conns int, d time.Duration) float64 {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write(body)
+	}))
+	defer ts.Close()
+	header, want := http.Header{}, http.StatusOK
+	if conditional {
+		header.Set("If-None-Match", etag)
+		want = http.StatusNotModified
+	}
+	return load(ctx, ts.URL, header, conns, d, want).perSecond()
+}
