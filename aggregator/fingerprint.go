@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -42,29 +43,25 @@ func Shingles(text string) []uint64 {
 func shingles(text string) (out []uint64, mostlyCJK bool) {
 	words := tokens(text)
 	cjk := 0
-	set := make(map[uint64]struct{}, len(words))
+	out = make([]uint64, 0, len(words))
 	for i := range words {
 		w := words[i]
 		if w.cjk {
 			cjk++
-			set[hashString(w.text)] = struct{}{}
+			out = append(out, hashString(w.text))
 			continue
 		}
 		if i+1 < len(words) && !words[i+1].cjk {
 			if stopwords[w.text] && stopwords[words[i+1].text] {
 				continue // "of the", "said it": in every text, telling nothing
 			}
-			set[hashString(w.text+" "+words[i+1].text)] = struct{}{}
+			out = append(out, hashPair(w.text, words[i+1].text))
 		} else if i == 0 || words[i-1].cjk {
-			set[hashString(w.text)] = struct{}{} // a lone word
+			out = append(out, hashString(w.text)) // a lone word
 		}
 	}
-	out = make([]uint64, 0, len(set))
-	for h := range set {
-		out = append(out, h)
-	}
 	slices.Sort(out)
-	return out, cjk*2 > len(words)
+	return slices.Compact(out), cjk*2 > len(words)
 }
 
 // stopwords are English function words; a pair of them is no evidence
@@ -81,69 +78,76 @@ func init() {
 }
 
 type token struct {
-	text string
+	text string // a slice of the folded text: no copy
 	cjk  bool
 }
 
 // tokens splits folded text into words and CJK character bigrams.
 func tokens(text string) []token {
-	text = strings.ToLower(norm.NFKC.String(text))
-	var out []token
-	var word strings.Builder
-	var cjkRun []rune
-	flushWord := func() {
-		if word.Len() > 0 {
-			out = append(out, token{text: word.String()})
-			word.Reset()
+	text = foldCase(text)
+	out := make([]token, 0, len(text)/5)
+	wordStart, cjkStart, prevCJK := -1, -1, -1 // byte offsets
+	flushWord := func(end int) {
+		if wordStart >= 0 {
+			out = append(out, token{text: text[wordStart:end]})
+			wordStart = -1
 		}
 	}
-	flushCJK := func() {
-		switch len(cjkRun) {
-		case 0:
-		case 1:
-			out = append(out, token{text: string(cjkRun), cjk: true})
-		default:
-			for i := 0; i+1 < len(cjkRun); i++ {
-				out = append(out, token{text: string(cjkRun[i : i+2]), cjk: true})
-			}
+	flushCJK := func(end int) {
+		if cjkStart >= 0 && prevCJK == cjkStart { // a lone character
+			out = append(out, token{text: text[cjkStart:end], cjk: true})
 		}
-		cjkRun = cjkRun[:0]
+		cjkStart, prevCJK = -1, -1
 	}
-	for _, r := range text {
+	for i, r := range text {
 		switch {
 		case isCJK(r):
-			flushWord()
-			cjkRun = append(cjkRun, r)
+			flushWord(i)
+			if cjkStart < 0 {
+				cjkStart = i
+			} else {
+				out = append(out, token{text: text[prevCJK : i+utf8.RuneLen(r)], cjk: true})
+			}
+			prevCJK = i
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			flushCJK()
-			word.WriteRune(r)
+			flushCJK(i)
+			if wordStart < 0 {
+				wordStart = i
+			}
 		default:
-			flushWord()
-			flushCJK()
+			flushWord(i)
+			flushCJK(i)
 		}
 	}
-	flushWord()
-	flushCJK()
+	flushWord(len(text))
+	flushCJK(len(text))
 	return out
+}
+
+// foldCase is NFKC and lower case; ASCII text, the common case, needs
+// no normalisation.
+func foldCase(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.ToLower(norm.NFKC.String(s))
+		}
+	}
+	return strings.ToLower(s)
 }
 
 // Simhash is Charikar's similarity hash of a set of features: texts that
 // share most features differ in few bits.
 func Simhash(features []uint64) uint64 {
-	var votes [64]int
+	var ones [64]int32 // branch-free: count the set bits, vote at the end
 	for _, f := range features {
 		h := mix64(f)
 		for b := range 64 {
-			if h&(1<<b) != 0 {
-				votes[b]++
-			} else {
-				votes[b]--
-			}
+			ones[b] += int32(h >> b & 1)
 		}
 	}
 	var out uint64
-	for b, v := range votes {
-		if v > 0 {
+	for b, n := range ones {
+		if 2*int(n) > len(features) {
 			out |= 1 << b
 		}
 	}
@@ -205,7 +209,17 @@ func TitleKey(title string) string {
 // hashString is FNV-1a, 64 bits: stable across processes and versions,
 // which stored fingerprints need.
 func hashString(s string) uint64 {
-	h := uint64(14695981039346656037)
+	return hashMore(14695981039346656037, s)
+}
+
+// hashPair hashes "a b" without building it.
+func hashPair(a, b string) uint64 {
+	h := hashMore(14695981039346656037, a)
+	h = (h ^ ' ') * 1099511628211
+	return hashMore(h, b)
+}
+
+func hashMore(h uint64, s string) uint64 {
 	for i := 0; i < len(s); i++ {
 		h ^= uint64(s[i])
 		h *= 1099511628211

@@ -10,8 +10,6 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // TagRule is a tag and the terms that give it. Any needs one of its terms
@@ -563,11 +561,14 @@ func wordRuneAfter(s string, i int) bool {
 // isWordRune is a letter or digit of a script that separates words with
 // spaces; CJK characters are word boundaries for Latin terms.
 func isWordRune(r rune) bool {
-	return (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_') && !isCJK(r)
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_'
+	}
+	return (unicode.IsLetter(r) || unicode.IsDigit(r)) && !isCJK(r)
 }
 
 func isCJK(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+	return r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) // Hangul Jamo start at U+1100
 }
 
 // FoldCategory is how category names are compared: NFKC, lower case.
@@ -576,7 +577,7 @@ func FoldCategory(s string) string { return fold(s) }
 // fold normalises text for matching: NFKC (full-width to half-width),
 // lower case, white space folded.
 func fold(s string) string {
-	return strings.Join(strings.Fields(strings.ToLower(norm.NFKC.String(s))), " ")
+	return strings.Join(strings.Fields(foldCase(s)), " ")
 }
 
 // htmlText drops tags from an HTML fragment, keeping their text, and

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/gleaner/gleaner/aggregator"
 )
@@ -74,7 +75,8 @@ func saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *agg
 		e.Source, e.Key).Scan(&id, &itemID, &oldHash, &oldTags, &published)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		itemID, err = itemFor(ctx, tx, rec, e, canonical)
+		var newItem bool
+		itemID, newItem, err = itemFor(ctx, tx, rec, e, canonical)
 		if err != nil {
 			return false, false, err
 		}
@@ -90,8 +92,15 @@ func saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *agg
 			return false, false, fmt.Errorf("insert entry %s: %w", e.Key, err)
 		}
 		entryID, _ := r.LastInsertId()
-		if err := indexEntry(ctx, tx, rec, entryID, e); err != nil {
+		if err := indexEntry(ctx, tx, rec, entryID, e, false); err != nil {
 			return false, false, err
+		}
+		if newItem {
+			// The item's only copy: its primary, its dates and its tags.
+			if _, err := tx.ExecContext(ctx, `UPDATE items SET primary_entry = ? WHERE id = ?`, entryID, itemID); err != nil {
+				return false, false, fmt.Errorf("set primary: %w", err)
+			}
+			return true, false, insertTags(ctx, tx, itemID, e.Tags)
 		}
 		if err := choosePrimary(ctx, tx, itemID, entryID, rec.Source.Priority, e); err != nil {
 			return false, false, err
@@ -119,7 +128,7 @@ func saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *agg
 	}
 	if oldHash != hash {
 		e.Published = fromMillis(published) // keys are filed under the first date
-		if err := indexEntry(ctx, tx, rec, id, e); err != nil {
+		if err := indexEntry(ctx, tx, rec, id, e, true); err != nil {
 			return false, false, err
 		}
 	}
@@ -166,9 +175,7 @@ func retagItem(ctx context.Context, tx *wtx, itemID int64) error {
 			rows.Close()
 			return fmt.Errorf("read tags: %w", err)
 		}
-		var tags []string
-		_ = json.Unmarshal([]byte(raw), &tags)
-		union = append(union, tags...)
+		union = append(union, parseList(raw)...)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -179,12 +186,28 @@ func retagItem(ctx context.Context, tx *wtx, itemID int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM item_tags WHERE item_id = ?`, itemID); err != nil {
 		return fmt.Errorf("clear tags: %w", err)
 	}
-	for _, t := range union {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO item_tags (item_id, tag) VALUES (?, ?)`, itemID, t); err != nil {
-			return fmt.Errorf("tag item: %w", err)
-		}
+	return insertTags(ctx, tx, itemID, union)
+}
+
+// insertTags adds tags to an item that has none of them, in one statement.
+func insertTags(ctx context.Context, tx *wtx, itemID int64, tags []string) error {
+	if len(tags) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 2*len(tags))
+	for _, t := range tags {
+		args = append(args, itemID, t)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO item_tags (item_id, tag) VALUES `+rowsOf(2, len(tags)), args...); err != nil {
+		return fmt.Errorf("tag item: %w", err)
 	}
 	return nil
+}
+
+// rowsOf returns "(?,?),(?,?)…": n rows of width placeholders.
+func rowsOf(width, n int) string {
+	row := "(" + placeholders(width) + ")"
+	return strings.TrimSuffix(strings.Repeat(row+",", n), ",")
 }
 
 func jsonList(list []string) string {

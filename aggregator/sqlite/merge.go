@@ -78,33 +78,33 @@ func boolInt(b bool) int {
 // itemFor finds the item a new entry belongs to — another source's copy
 // of the same link, of the same title, or of the same text by the merge
 // policy — or creates a new item.
-func itemFor(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry, canonical string) (int64, error) {
+func itemFor(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry, canonical string) (itemID int64, created bool, err error) {
 	mergeable := !rec.Merge.Disabled && !rec.Source.NoMerge
 	if canonical != "" && mergeable {
-		var itemID int64
 		err := tx.QueryRowContext(ctx, `
 			SELECT item_id FROM entries
 			WHERE canonical_link = ? AND canonical_link <> '' AND source <> ? AND mergeable LIMIT 1`,
 			canonical, e.Source).Scan(&itemID)
 		if err == nil {
-			return itemID, nil
+			return itemID, false, nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, fmt.Errorf("look up link: %w", err)
+			return 0, false, fmt.Errorf("look up link: %w", err)
 		}
 	}
 	if mergeable && e.Fingerprint.Simhash != 0 {
-		itemID, err := matchStory(ctx, tx, rec, e)
+		itemID, err = matchStory(ctx, tx, rec, e)
 		if err != nil || itemID != 0 {
-			return itemID, err
+			return itemID, false, err
 		}
 	}
 	r, err := tx.ExecContext(ctx, `INSERT INTO items (uid, published, updated, first_seen) VALUES (?, ?, ?, ?)`,
 		aggregator.NewUID(e.Source, e.Key), millis(e.Published), millis(e.Updated), millis(rec.Now))
 	if err != nil {
-		return 0, fmt.Errorf("insert item: %w", err)
+		return 0, false, fmt.Errorf("insert item: %w", err)
 	}
-	return r.LastInsertId()
+	itemID, err = r.LastInsertId()
+	return itemID, true, err
 }
 
 // matchStory looks up candidate copies published within the window —
@@ -160,18 +160,22 @@ func matchStory(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *ag
 
 // indexEntry files an entry's fingerprint keys under its published date,
 // replacing any it had.
-func indexEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, entryID int64, e *aggregator.Entry) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM merge_keys WHERE entry_id = ?`, entryID); err != nil {
-		return fmt.Errorf("index entry: %w", err)
+func indexEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, entryID int64, e *aggregator.Entry, replace bool) error {
+	if replace {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM merge_keys WHERE entry_id = ?`, entryID); err != nil {
+			return fmt.Errorf("index entry: %w", err)
+		}
 	}
 	if rec.Source.NoMerge || rec.Merge.Disabled || e.Fingerprint.Simhash == 0 {
 		return nil
 	}
-	for _, k := range fingerprintKeys(e.Fingerprint) {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES (?, ?, ?)`,
-			k, millis(e.Published), entryID); err != nil {
-			return fmt.Errorf("index entry: %w", err)
-		}
+	keys := fingerprintKeys(e.Fingerprint)
+	args := make([]any, 0, 3*len(keys))
+	for _, k := range keys {
+		args = append(args, k, millis(e.Published), entryID)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES `+rowsOf(3, len(keys)), args...); err != nil {
+		return fmt.Errorf("index entry: %w", err)
 	}
 	return nil
 }

@@ -37,7 +37,10 @@ var _ aggregator.Store = (*DB)(nil)
 // Open opens (creating if needed) the database file at path and brings
 // its schema up to date.
 func Open(ctx context.Context, file string) (*DB, error) {
-	pragmas := []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"}
+	// A larger WAL between checkpoints: a cold poll writes tens of
+	// megabytes, and each checkpoint (with its fsync) stalls the writer.
+	pragmas := []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)", "wal_autocheckpoint(8192)",
+		"temp_store(MEMORY)"} // statement journals in memory, not in temporary files
 	dsn := func(extra ...string) string {
 		q := url.Values{}
 		for _, p := range append(pragmas, extra...) {
