@@ -22,13 +22,17 @@ type Fingerprint struct {
 	// TitleKey is the title folded and stripped of punctuation; "" when
 	// the title is too short to identify a story.
 	TitleKey string
-	// shingles and cjk are kept from fingerprinting for the comparison
-	// with candidates; they are not stored.
-	shingles []uint64
-	cjk      bool
+	// Shingles is the text's feature set, reduced to 32 bits and sorted:
+	// stored with the entry so that a later copy compares with it without
+	// reading and splitting its text again.
+	Shingles []uint32
+	// Names are its salient numbers and names (see salient).
+	Names []string
+	// CJK reports text that is mostly Chinese, Japanese or Korean.
+	CJK bool
 }
 
-const sketchSize = 12
+const sketchSize = 8
 
 // Shingles returns the set of hashed features of a text: word pairs for
 // scripts that separate words with spaces, character bigrams for Chinese,
@@ -171,7 +175,17 @@ func sketch(features []uint64, k int) []uint64 {
 func NewFingerprint(e *Entry) Fingerprint {
 	features, cjk := shingles(entryText(e))
 	return Fingerprint{Simhash: Simhash(features), Sketch: sketch(features, sketchSize), TitleKey: TitleKey(e.Title),
-		shingles: features, cjk: cjk}
+		Shingles: shingles32(features), Names: salient(htmlText(e.Summary) + "\n" + htmlText(e.Content)), CJK: cjk}
+}
+
+// shingles32 keeps the high 32 bits of each feature, sorted and unique.
+func shingles32(features []uint64) []uint32 {
+	out := make([]uint32, len(features))
+	for i, f := range features {
+		out[i] = uint32(f >> 32)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // TitleKey folds a title for exact comparison: NFKC, lower case, letters

@@ -115,7 +115,7 @@ func BenchmarkMergeLookup(b *testing.B) {
 			}
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
-				if _, err := matchStory(context.Background(), tx, rec, &probes[i%len(probes)]); err != nil {
+				if _, err := findStory(context.Background(), tx, rec, &probes[i%len(probes)], 0); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -76,18 +76,19 @@ func saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *agg
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		var newItem bool
-		itemID, newItem, err = itemFor(ctx, tx, rec, e, canonical)
+		itemID, newItem, err = itemFor(ctx, tx, rec, e)
 		if err != nil {
 			return false, false, err
 		}
 		r, err := tx.ExecContext(ctx, `
 			INSERT INTO entries (item_id, source, key, guid, link, canonical_link, title, summary,
 				content, author, categories, tags, hash, published, updated, first_seen,
-				simhash, title_key, priority, mergeable, cves, indicators)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				simhash, title_key, priority, mergeable, cves, indicators, shingles, names)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			itemID, e.Source, e.Key, e.GUID, e.Link, canonical, e.Title, e.Summary,
 			e.Content, e.Author, cats, tags, hash, millis(e.Published), millis(e.Updated), millis(rec.Now),
-			int64(fp.Simhash), fp.TitleKey, rec.Source.Priority, mergeable, jsonList(e.CVEs), jsonList(e.Indicators))
+			int64(fp.Simhash), fp.TitleKey, rec.Source.Priority, mergeable, jsonList(e.CVEs), jsonList(e.Indicators),
+			encodeShingles(fp.Shingles), jsonList(fp.Names))
 		if err != nil {
 			return false, false, fmt.Errorf("insert entry %s: %w", e.Key, err)
 		}
@@ -120,10 +121,11 @@ func saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *agg
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE entries SET guid = ?, link = ?, canonical_link = ?, title = ?, summary = ?, content = ?,
 			author = ?, categories = ?, tags = ?, hash = ?, updated = ?, simhash = ?, title_key = ?, mergeable = ?,
-			cves = ?, indicators = ?
+			cves = ?, indicators = ?, shingles = ?, names = ?
 		WHERE id = ?`,
 		e.GUID, e.Link, canonical, e.Title, e.Summary, e.Content, e.Author, cats, tags, hash, updated,
-		int64(fp.Simhash), fp.TitleKey, mergeable, jsonList(e.CVEs), jsonList(e.Indicators), id); err != nil {
+		int64(fp.Simhash), fp.TitleKey, mergeable, jsonList(e.CVEs), jsonList(e.Indicators),
+		encodeShingles(fp.Shingles), jsonList(fp.Names), id); err != nil {
 		return false, false, fmt.Errorf("update entry %s: %w", e.Key, err)
 	}
 	if oldHash != hash {

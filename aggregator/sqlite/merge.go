@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -14,11 +15,28 @@ import (
 // Bounds on one lookup, so that its cost does not grow with the store:
 // at most perKey entries are read for each fingerprint key (the most
 // recent in the window), and the maxCandidates that share the most keys
-// are compared in full.
+// are compared.
 const (
-	perKey        = 32
+	perKey        = 12
 	maxCandidates = 16
 )
+
+// encodeShingles packs a shingle set as little-endian 32-bit values.
+func encodeShingles(sh []uint32) []byte {
+	b := make([]byte, 0, 4*len(sh))
+	for _, v := range sh {
+		b = binary.LittleEndian.AppendUint32(b, v)
+	}
+	return b
+}
+
+func decodeShingles(b []byte) []uint32 {
+	out := make([]uint32, len(b)/4)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+	return out
+}
 
 // candidateEntries returns the entries worth comparing with a new one:
 // those that share a simhash band with it (a near-duplicate shares one
@@ -26,15 +44,15 @@ const (
 // an unrelated text now and then shares one common word pair), most
 // shared keys first, within the window. One statement reads at most
 // perKey entries for each key.
-func candidateEntries(ctx context.Context, tx *wtx, keys []int64, from, to int64) ([]int64, error) {
+func candidateEntries(ctx context.Context, q querier, keys []int64, from, to, after int64) ([]int64, error) {
 	parts := make([]string, len(keys))
 	args := make([]any, 0, 4*len(keys))
 	for i, k := range keys {
 		parts[i] = fmt.Sprintf(`SELECT * FROM (SELECT entry_id, %d AS band FROM merge_keys
-			WHERE key = ? AND published BETWEEN ? AND ? ORDER BY published DESC LIMIT %d)`, boolInt(i < simhashBands), perKey)
-		args = append(args, k, from, to)
+			WHERE key = ? AND published BETWEEN ? AND ? AND entry_id > ? ORDER BY published DESC LIMIT %d)`, boolInt(i < simhashBands), perKey)
+		args = append(args, k, from, to, after)
 	}
-	rows, err := tx.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+	rows, err := q.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
 		return nil, fmt.Errorf("look up keys: %w", err)
 	}
@@ -75,50 +93,44 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// itemFor finds the item a new entry belongs to — another source's copy
-// of the same link, of the same title, or of the same text by the merge
-// policy — or creates a new item.
-func itemFor(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry, canonical string) (itemID int64, created bool, err error) {
-	mergeable := !rec.Merge.Disabled && !rec.Source.NoMerge
-	if canonical != "" && mergeable {
-		err := tx.QueryRowContext(ctx, `
-			SELECT item_id FROM entries
-			WHERE canonical_link = ? AND canonical_link <> '' AND source <> ? AND mergeable LIMIT 1`,
-			canonical, e.Source).Scan(&itemID)
-		if err == nil {
-			return itemID, false, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, false, fmt.Errorf("look up link: %w", err)
-		}
-	}
-	if mergeable && e.Fingerprint.Simhash != 0 {
-		itemID, err = matchStory(ctx, tx, rec, e)
-		if err != nil || itemID != 0 {
-			return itemID, false, err
-		}
-	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO items (uid, published, updated, first_seen) VALUES (?, ?, ?, ?)`,
-		aggregator.NewUID(e.Source, e.Key), millis(e.Published), millis(e.Updated), millis(rec.Now))
-	if err != nil {
-		return 0, false, fmt.Errorf("insert item: %w", err)
-	}
-	itemID, err = r.LastInsertId()
-	return itemID, true, err
+// querier runs read statements: the reader pool when planning, the
+// write transaction when checking the newest entries.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// matchStory looks up candidate copies published within the window —
-// same folded title, or a shared fingerprint key — and lets the merge
-// policy pick one.
-func matchStory(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry) (int64, error) {
-	from, to := millis(e.Published.Add(-rec.Merge.Span())), millis(e.Published.Add(rec.Merge.Span()))
-	fp := e.Fingerprint
-	if fp.TitleKey != "" {
-		var itemID int64
-		err := tx.QueryRowContext(ctx, `
+// findStory looks for the item another source's copy of e belongs to,
+// among entries with an id above after: same canonical link, same folded
+// title within the window, or a text the merge policy matches. It returns
+// 0 when there is none.
+func findStory(ctx context.Context, q querier, rec *aggregator.FetchRecord, e *aggregator.Entry, after int64) (int64, error) {
+	if rec.Merge.Disabled || rec.Source.NoMerge {
+		return 0, nil
+	}
+	var itemID int64
+	if canonical := aggregator.CanonicalURL(e.Link); canonical != "" {
+		err := q.QueryRowContext(ctx, `
 			SELECT item_id FROM entries
-			WHERE title_key = ? AND title_key <> '' AND published BETWEEN ? AND ? AND source <> ? AND mergeable LIMIT 1`,
-			fp.TitleKey, from, to, e.Source).Scan(&itemID)
+			WHERE canonical_link = ? AND canonical_link <> '' AND source <> ? AND mergeable AND id > ? LIMIT 1`,
+			canonical, e.Source, after).Scan(&itemID)
+		if err == nil {
+			return itemID, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, fmt.Errorf("look up link: %w", err)
+		}
+	}
+	fp := e.Fingerprint
+	if fp.Simhash == 0 {
+		return 0, nil
+	}
+	from, to := millis(e.Published.Add(-rec.Merge.Span())), millis(e.Published.Add(rec.Merge.Span()))
+	if fp.TitleKey != "" {
+		err := q.QueryRowContext(ctx, `
+			SELECT item_id FROM entries
+			WHERE title_key = ? AND title_key <> '' AND published BETWEEN ? AND ? AND source <> ? AND mergeable AND id > ?
+			LIMIT 1`, fp.TitleKey, from, to, e.Source, after).Scan(&itemID)
 		if err == nil {
 			return itemID, nil
 		}
@@ -126,7 +138,7 @@ func matchStory(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *ag
 			return 0, fmt.Errorf("look up title: %w", err)
 		}
 	}
-	ids, err := candidateEntries(ctx, tx, fingerprintKeys(fp), from, to)
+	ids, err := candidateEntries(ctx, q, fingerprintKeys(fp), from, to, after)
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
@@ -134,8 +146,10 @@ func matchStory(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *ag
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	rows, err := tx.QueryContext(ctx, `
-		SELECT item_id, source, title, summary, content, simhash, published
+	// The text is read only for entries stored before shingles were.
+	rows, err := q.QueryContext(ctx, `
+		SELECT item_id, source, simhash, published, shingles, names,
+			CASE WHEN length(shingles) = 0 THEN title || char(10) || summary || char(10) || content END
 		FROM entries WHERE source <> ? AND mergeable AND id IN (`+placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("look up candidates: %w", err)
@@ -145,17 +159,40 @@ func matchStory(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *ag
 	for rows.Next() {
 		var c aggregator.Candidate
 		var simhash, published int64
-		if err := rows.Scan(&c.ItemID, &c.Source, &c.Title, &c.Summary, &c.Content, &simhash, &published); err != nil {
+		var blob []byte
+		var names string
+		var text sql.NullString
+		if err := rows.Scan(&c.ItemID, &c.Source, &simhash, &published, &blob, &names, &text); err != nil {
 			return 0, fmt.Errorf("look up candidates: %w", err)
 		}
-		c.Simhash, c.Published = uint64(simhash), fromMillis(published)
+		c.Simhash, c.Published, c.Shingles, c.Names = uint64(simhash), fromMillis(published), decodeShingles(blob), parseList(names)
+		if text.Valid {
+			old := aggregator.Entry{Summary: text.String}
+			fp := aggregator.NewFingerprint(&old)
+			c.Shingles, c.Names = fp.Shingles, fp.Names
+		}
 		cands = append(cands, c)
 	}
 	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("look up candidates: %w", err)
 	}
-	itemID, _ := rec.Merge.Match(e, fp, cands)
+	itemID, _ = rec.Merge.Match(e, fp, cands)
 	return itemID, nil
+}
+
+// itemFor returns the item a new entry joins: another source's copy of
+// the same story, else a new item.
+func itemFor(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry) (itemID int64, created bool, err error) {
+	if itemID, err = findStory(ctx, tx, rec, e, 0); err != nil || itemID != 0 {
+		return itemID, false, err
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO items (uid, published, updated, first_seen) VALUES (?, ?, ?, ?)`,
+		aggregator.NewUID(e.Source, e.Key), millis(e.Published), millis(e.Updated), millis(rec.Now))
+	if err != nil {
+		return 0, false, fmt.Errorf("insert item: %w", err)
+	}
+	itemID, err = r.LastInsertId()
+	return itemID, true, err
 }
 
 // indexEntry files an entry's fingerprint keys under its published date,
