@@ -86,7 +86,7 @@ func (p MergePolicy) Match(e *Entry, fp Fingerprint, candidates []Candidate) (in
 		} else if score = containment(fp.Shingles, c.Shingles); score < threshold {
 			continue
 		}
-		if len(fp.Names) >= 1 && len(c.Names) >= 1 && sharedShare(fp.Names, c.Names) < minSalientShared {
+		if !SameNames(fp.Names, c.Names) {
 			continue // same wording, other numbers and names: another event
 		}
 		if score > bestScore {
@@ -94,6 +94,12 @@ func (p MergePolicy) Match(e *Entry, fp Fingerprint, candidates []Candidate) (in
 		}
 	}
 	return best, bestScore > 0
+}
+
+// SameNames reports whether two texts' salient names and numbers allow
+// them to be one story: they share enough of them, or one has none.
+func SameNames(a, b []string) bool {
+	return len(a) == 0 || len(b) == 0 || sharedShare(a, b) >= minSalientShared
 }
 
 func (p MergePolicy) inWindow(a, b time.Time) bool {

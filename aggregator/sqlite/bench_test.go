@@ -115,7 +115,7 @@ func BenchmarkMergeLookup(b *testing.B) {
 			}
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
-				if _, err := findStory(context.Background(), tx, rec, &probes[i%len(probes)], 0); err != nil {
+				if _, err := findStory(context.Background(), tx, rec, &probes[i%len(probes)], 0, 1<<62); err != nil {
 					b.Fatal(err)
 				}
 			}

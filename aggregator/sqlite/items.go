@@ -17,7 +17,16 @@ import (
 // lands, and the next poll fetches the same entries again.
 func (db *DB) Save(ctx context.Context, rec aggregator.FetchRecord) (aggregator.SaveResult, error) {
 	var res aggregator.SaveResult
-	err := db.inTx(ctx, func(tx *wtx) error {
+	for i := range rec.Entries {
+		rec.Entries[i].Source = rec.Source.Name
+	}
+	plan, err := db.planMerges(ctx, &rec)
+	if err != nil {
+		return res, fmt.Errorf("save %s: %w", rec.Source.Name, err)
+	}
+	var saved []int64 // ids remembered by db.recent, to forget on failure
+	err = db.inTx(ctx, func(tx *wtx) error {
+		saved = saved[:0]
 		res = aggregator.SaveResult{}
 		// The source row must exist before entries reference it.
 		st := rec.State
@@ -29,8 +38,7 @@ func (db *DB) Save(ctx context.Context, rec aggregator.FetchRecord) (aggregator.
 			return err
 		}
 		for i := range rec.Entries {
-			rec.Entries[i].Source = rec.Source.Name
-			created, changed, err := saveEntry(ctx, tx, &rec, &rec.Entries[i])
+			created, changed, err := db.saveEntry(ctx, tx, &rec, &rec.Entries[i], plan.items[i], plan.upTo, &saved)
 			if err != nil {
 				return err
 			}
@@ -53,6 +61,7 @@ func (db *DB) Save(ctx context.Context, rec aggregator.FetchRecord) (aggregator.
 		return nil
 	})
 	if err != nil {
+		db.recent.forget(saved)
 		return aggregator.SaveResult{}, fmt.Errorf("save %s: %w", rec.Source.Name, err)
 	}
 	return res, nil
@@ -61,7 +70,8 @@ func (db *DB) Save(ctx context.Context, rec aggregator.FetchRecord) (aggregator.
 // saveEntry inserts a new entry (under a new item, or under the item of
 // another source's copy of the same story) or updates a known one in
 // place when its content changed.
-func saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry) (created, changed bool, err error) {
+func (db *DB) saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry,
+	planned, upTo int64, saved *[]int64) (created, changed bool, err error) {
 	hash := aggregator.ContentHash(e)
 	canonical := aggregator.CanonicalURL(e.Link)
 	cats, tags := jsonList(e.Categories), jsonList(e.Tags)
@@ -76,7 +86,7 @@ func saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *agg
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		var newItem bool
-		itemID, newItem, err = itemFor(ctx, tx, rec, e)
+		itemID, newItem, err = db.itemFor(ctx, tx, rec, e, canonical, planned, upTo)
 		if err != nil {
 			return false, false, err
 		}
@@ -88,11 +98,17 @@ func saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *agg
 			itemID, e.Source, e.Key, e.GUID, e.Link, canonical, e.Title, e.Summary,
 			e.Content, e.Author, cats, tags, hash, millis(e.Published), millis(e.Updated), millis(rec.Now),
 			int64(fp.Simhash), fp.TitleKey, rec.Source.Priority, mergeable, jsonList(e.CVEs), jsonList(e.Indicators),
-			encodeShingles(fp.Shingles), jsonList(fp.Names))
+			encodeShingles(fp.Shingles), strings.Join(fp.Names, "\n"))
 		if err != nil {
 			return false, false, fmt.Errorf("insert entry %s: %w", e.Key, err)
 		}
 		entryID, _ := r.LastInsertId()
+		// Remembered at once, while this transaction holds the writer, so
+		// that no one sees the new id in the store but not in memory, and
+		// later entries of this poll can join it; forgotten if it fails.
+		db.recent.add(recentEntry{id: entryID, itemID: itemID, published: millis(e.Published), source: e.Source,
+			mergeable: mergeable, canonical: canonical, titleKey: fp.TitleKey, keys: fingerprintKeys(fp), names: fp.Names})
+		*saved = append(*saved, entryID)
 		if err := indexEntry(ctx, tx, rec, entryID, e, false); err != nil {
 			return false, false, err
 		}
@@ -125,7 +141,7 @@ func saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *agg
 		WHERE id = ?`,
 		e.GUID, e.Link, canonical, e.Title, e.Summary, e.Content, e.Author, cats, tags, hash, updated,
 		int64(fp.Simhash), fp.TitleKey, mergeable, jsonList(e.CVEs), jsonList(e.Indicators),
-		encodeShingles(fp.Shingles), jsonList(fp.Names), id); err != nil {
+		encodeShingles(fp.Shingles), strings.Join(fp.Names, "\n"), id); err != nil {
 		return false, false, fmt.Errorf("update entry %s: %w", e.Key, err)
 	}
 	if oldHash != hash {

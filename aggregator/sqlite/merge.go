@@ -44,13 +44,14 @@ func decodeShingles(b []byte) []uint32 {
 // an unrelated text now and then shares one common word pair), most
 // shared keys first, within the window. One statement reads at most
 // perKey entries for each key.
-func candidateEntries(ctx context.Context, q querier, keys []int64, from, to, after int64) ([]int64, error) {
+// Only entries with ids in (after, upTo] are considered.
+func candidateEntries(ctx context.Context, q querier, keys []int64, from, to, after, upTo int64) ([]int64, error) {
 	parts := make([]string, len(keys))
 	args := make([]any, 0, 4*len(keys))
 	for i, k := range keys {
 		parts[i] = fmt.Sprintf(`SELECT * FROM (SELECT entry_id, %d AS band FROM merge_keys
-			WHERE key = ? AND published BETWEEN ? AND ? AND entry_id > ? ORDER BY published DESC LIMIT %d)`, boolInt(i < simhashBands), perKey)
-		args = append(args, k, from, to, after)
+			WHERE key = ? AND published BETWEEN ? AND ? AND entry_id > ? AND entry_id <= ? ORDER BY published DESC LIMIT %d)`, boolInt(i < simhashBands), perKey)
+		args = append(args, k, from, to, after, upTo)
 	}
 	rows, err := q.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
@@ -76,14 +77,58 @@ func candidateEntries(ctx context.Context, q querier, keys []int64, from, to, af
 			ids = append(ids, id)
 		}
 	}
-	// Most shared keys first; ties to the newest entry (higher id).
+	sortByShared(ids, shared)
+	return ids[:min(len(ids), maxCandidates)], nil
+}
+
+// sortByShared puts the ids sharing the most keys first, then the newest.
+func sortByShared(ids []int64, shared map[int64]int) {
 	slices.SortFunc(ids, func(a, b int64) int {
 		if shared[a] != shared[b] {
 			return shared[b] - shared[a]
 		}
 		return int(b - a)
 	})
-	return ids[:min(len(ids), maxCandidates)], nil
+}
+
+// loadCandidates reads what comparing needs of the given entries, except
+// those of the new entry's own source.
+func loadCandidates(ctx context.Context, q querier, source string, ids []int64) ([]aggregator.Candidate, error) {
+	args := []any{source}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	// The text is read only for entries stored before shingles were.
+	rows, err := q.QueryContext(ctx, `
+		SELECT item_id, source, simhash, published, shingles, names,
+			CASE WHEN length(shingles) = 0 THEN title || char(10) || summary || char(10) || content END
+		FROM entries WHERE source <> ? AND mergeable AND id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("look up candidates: %w", err)
+	}
+	defer rows.Close()
+	var cands []aggregator.Candidate
+	for rows.Next() {
+		var c aggregator.Candidate
+		var simhash, published int64
+		var blob []byte
+		var names string
+		var text sql.NullString
+		if err := rows.Scan(&c.ItemID, &c.Source, &simhash, &published, &blob, &names, &text); err != nil {
+			return nil, fmt.Errorf("look up candidates: %w", err)
+		}
+		c.Simhash, c.Published, c.Shingles = uint64(simhash), fromMillis(published), decodeShingles(blob)
+		if names != "" {
+			c.Names = strings.Split(names, "\n")
+		}
+		if text.Valid {
+			old := aggregator.Entry{Summary: text.String}
+			fp := aggregator.NewFingerprint(&old)
+			c.Shingles, c.Names = fp.Shingles, fp.Names
+		}
+		cands = append(cands, c)
+	}
+	return cands, rows.Err()
 }
 
 func boolInt(b bool) int {
@@ -101,10 +146,10 @@ type querier interface {
 }
 
 // findStory looks for the item another source's copy of e belongs to,
-// among entries with an id above after: same canonical link, same folded
+// among entries with ids in (after, upTo]: same canonical link, same folded
 // title within the window, or a text the merge policy matches. It returns
 // 0 when there is none.
-func findStory(ctx context.Context, q querier, rec *aggregator.FetchRecord, e *aggregator.Entry, after int64) (int64, error) {
+func findStory(ctx context.Context, q querier, rec *aggregator.FetchRecord, e *aggregator.Entry, after, upTo int64) (int64, error) {
 	if rec.Merge.Disabled || rec.Source.NoMerge {
 		return 0, nil
 	}
@@ -112,8 +157,8 @@ func findStory(ctx context.Context, q querier, rec *aggregator.FetchRecord, e *a
 	if canonical := aggregator.CanonicalURL(e.Link); canonical != "" {
 		err := q.QueryRowContext(ctx, `
 			SELECT item_id FROM entries
-			WHERE canonical_link = ? AND canonical_link <> '' AND source <> ? AND mergeable AND id > ? LIMIT 1`,
-			canonical, e.Source, after).Scan(&itemID)
+			WHERE canonical_link = ? AND canonical_link <> '' AND source <> ? AND mergeable AND id > ? AND id <= ? LIMIT 1`,
+			canonical, e.Source, after, upTo).Scan(&itemID)
 		if err == nil {
 			return itemID, nil
 		}
@@ -129,8 +174,8 @@ func findStory(ctx context.Context, q querier, rec *aggregator.FetchRecord, e *a
 	if fp.TitleKey != "" {
 		err := q.QueryRowContext(ctx, `
 			SELECT item_id FROM entries
-			WHERE title_key = ? AND title_key <> '' AND published BETWEEN ? AND ? AND source <> ? AND mergeable AND id > ?
-			LIMIT 1`, fp.TitleKey, from, to, e.Source, after).Scan(&itemID)
+			WHERE title_key = ? AND title_key <> '' AND published BETWEEN ? AND ? AND source <> ? AND mergeable AND id > ? AND id <= ?
+			LIMIT 1`, fp.TitleKey, from, to, e.Source, after, upTo).Scan(&itemID)
 		if err == nil {
 			return itemID, nil
 		}
@@ -138,53 +183,85 @@ func findStory(ctx context.Context, q querier, rec *aggregator.FetchRecord, e *a
 			return 0, fmt.Errorf("look up title: %w", err)
 		}
 	}
-	ids, err := candidateEntries(ctx, q, fingerprintKeys(fp), from, to, after)
+	ids, err := candidateEntries(ctx, q, fingerprintKeys(fp), from, to, after, upTo)
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
-	args := []any{e.Source}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	// The text is read only for entries stored before shingles were.
-	rows, err := q.QueryContext(ctx, `
-		SELECT item_id, source, simhash, published, shingles, names,
-			CASE WHEN length(shingles) = 0 THEN title || char(10) || summary || char(10) || content END
-		FROM entries WHERE source <> ? AND mergeable AND id IN (`+placeholders(len(ids))+`)`, args...)
+	cands, err := loadCandidates(ctx, q, e.Source, ids)
 	if err != nil {
-		return 0, fmt.Errorf("look up candidates: %w", err)
-	}
-	defer rows.Close()
-	var cands []aggregator.Candidate
-	for rows.Next() {
-		var c aggregator.Candidate
-		var simhash, published int64
-		var blob []byte
-		var names string
-		var text sql.NullString
-		if err := rows.Scan(&c.ItemID, &c.Source, &simhash, &published, &blob, &names, &text); err != nil {
-			return 0, fmt.Errorf("look up candidates: %w", err)
-		}
-		c.Simhash, c.Published, c.Shingles, c.Names = uint64(simhash), fromMillis(published), decodeShingles(blob), parseList(names)
-		if text.Valid {
-			old := aggregator.Entry{Summary: text.String}
-			fp := aggregator.NewFingerprint(&old)
-			c.Shingles, c.Names = fp.Shingles, fp.Names
-		}
-		cands = append(cands, c)
-	}
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("look up candidates: %w", err)
+		return 0, err
 	}
 	itemID, _ = rec.Merge.Match(e, fp, cands)
 	return itemID, nil
 }
 
-// itemFor returns the item a new entry joins: another source's copy of
-// the same story, else a new item.
-func itemFor(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry) (itemID int64, created bool, err error) {
-	if itemID, err = findStory(ctx, tx, rec, e, 0); err != nil || itemID != 0 {
+// mergePlan is where a poll's new entries belong, worked out on the
+// reader pool before the write transaction, so that comparing texts runs
+// in parallel with other polls instead of holding the single writer.
+type mergePlan struct {
+	upTo  int64   // the newest entry the plan could see
+	items []int64 // per entry: the item found, or 0
+}
+
+func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord) (*mergePlan, error) {
+	plan := &mergePlan{items: make([]int64, len(rec.Entries))}
+	if rec.Merge.Disabled || rec.Source.NoMerge {
+		return plan, nil
+	}
+	if err := db.reader.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM entries`).Scan(&plan.upTo); err != nil {
+		return nil, fmt.Errorf("plan merges: %w", err)
+	}
+	// The store is searched only where memory does not reach: entries
+	// older than this process's (or than what it still remembers), or all
+	// of them when another process has written meanwhile.
+	floor := db.recent.floor(db.openedAt)
+	if !db.recent.covers(floor, plan.upTo) {
+		floor = plan.upTo
+	}
+	for i := range rec.Entries {
+		e := &rec.Entries[i]
+		var known int
+		err := db.reader.QueryRowContext(ctx, `SELECT 1 FROM entries WHERE source = ? AND key = ?`, e.Source, e.Key).Scan(&known)
+		if err == nil {
+			continue // an entry seen before keeps its item
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("plan merges: %w", err)
+		}
+		if plan.items[i], err = db.recent.match(ctx, db.reader, rec, e, aggregator.CanonicalURL(e.Link), 0); err != nil {
+			return nil, fmt.Errorf("plan merges: %w", err)
+		}
+		if plan.items[i] != 0 || floor == 0 {
+			continue
+		}
+		if plan.items[i], err = findStory(ctx, db.reader, rec, e, 0, floor); err != nil {
+			return nil, fmt.Errorf("plan merges: %w", err)
+		}
+	}
+	return plan, nil
+}
+
+// itemFor returns the item a new entry joins: the one the plan found, or
+// one among the entries stored since the plan (this process's, from
+// memory; another process's, from the store), else a new item.
+func (db *DB) itemFor(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry,
+	canonical string, planned, upTo int64) (itemID int64, created bool, err error) {
+	if planned != 0 {
+		return planned, false, nil
+	}
+	if itemID, err = db.recent.match(ctx, tx, rec, e, canonical, upTo); err != nil || itemID != 0 {
 		return itemID, false, err
+	}
+	// Entries another process stored meanwhile are not in memory: when
+	// there are any, look among them in the store.
+	var newest int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM entries`).Scan(&newest); err != nil {
+		return 0, false, fmt.Errorf("look up newest entry: %w", err)
+	}
+	if newest > upTo && !db.recent.covers(upTo, newest) {
+		if itemID, err = findStory(ctx, tx, rec, e, upTo, newest); err != nil || itemID != 0 {
+			return itemID, false, err
+		}
 	}
 	r, err := tx.ExecContext(ctx, `INSERT INTO items (uid, published, updated, first_seen) VALUES (?, ?, ?, ?)`,
 		aggregator.NewUID(e.Source, e.Key), millis(e.Published), millis(e.Updated), millis(rec.Now))

@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregator"
@@ -28,8 +29,60 @@ var migrations embed.FS
 
 // DB is the store. Its methods are safe for concurrent use.
 type DB struct {
-	write *sql.DB // one connection: SQLite has one writer
-	read  *sql.DB
+	write  *sql.DB // one connection: SQLite has one writer
+	read   *sql.DB
+	reader *stmtCache // prepared statements on read
+	recent recentIndex
+	// openedAt is the newest entry when the store was opened: merge
+	// candidates newer than that were saved by this process and are in
+	// recent.
+	openedAt int64
+}
+
+// stmtCache prepares each distinct statement once on a pool; database/sql
+// then prepares it on each connection the first time it runs there.
+type stmtCache struct {
+	pool  *sql.DB
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+func (c *stmtCache) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := c.pool.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.stmts) < 256 { // queries with lists of any length are not kept
+		c.stmts[query] = st
+	}
+	return st, nil
+}
+
+func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return c.pool.QueryRowContext(ctx, query, args...) // fails again, with the error
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (c *stmtCache) close() {
+	for _, st := range c.stmts {
+		st.Close()
+	}
 }
 
 var _ aggregator.Store = (*DB)(nil)
@@ -63,18 +116,24 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
-	read, err := sql.Open("sqlite", dsn("query_only(1)"))
+	read, err := sql.Open("sqlite", dsn("query_only(1)", "cache_size(-4096)"))
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
 	read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
 	db.read = read
+	db.reader = &stmtCache{pool: read, stmts: map[string]*sql.Stmt{}}
+	if err := read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM entries`).Scan(&db.openedAt); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", file, err)
+	}
 	return db, nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.reader.close()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 

@@ -2,4 +2,4 @@
 -- names and numbers, so that a new copy compares with stored ones
 -- without splitting their text again.
 ALTER TABLE entries ADD COLUMN shingles BLOB NOT NULL DEFAULT x'';
-ALTER TABLE entries ADD COLUMN names TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE entries ADD COLUMN names TEXT NOT NULL DEFAULT ''; -- one per line

@@ -1,0 +1,191 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/gleaner/gleaner/aggregator"
+)
+
+// Bounds on what the process remembers of entries it saved.
+const (
+	recentSize   = 65536 // entries
+	recentPerKey = 32    // newest entries per fingerprint key
+)
+
+// recentEntry is what candidate search needs of an entry this process
+// saved; the comparison itself reads the entry's shingles from the store.
+type recentEntry struct {
+	id, itemID int64
+	published  int64
+	source     string
+	mergeable  bool
+	canonical  string
+	titleKey   string
+	keys       []int64
+	names      []string // salient names and numbers: a cheap first check
+}
+
+// recentIndex is an in-memory twin of the merge index for the entries
+// this process saved most recently. Looking candidates up here costs
+// microseconds where the store's index costs a query, and it lets the
+// search run before the write transaction, in parallel with other polls:
+// the transaction then only has to look at entries saved meanwhile.
+type recentIndex struct {
+	mu      sync.Mutex
+	order   []int64 // ids, oldest first
+	byID    map[int64]*recentEntry
+	byKey   map[int64][]int64 // key → ids, oldest first
+	byLink  map[string]int64
+	byTitle map[string]int64
+	evicted int64 // the newest id forgotten
+}
+
+func (r *recentIndex) add(e recentEntry) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.byID == nil {
+		r.byID, r.byKey, r.byLink, r.byTitle = map[int64]*recentEntry{}, map[int64][]int64{}, map[string]int64{}, map[string]int64{}
+	}
+	r.order = append(r.order, e.id)
+	r.byID[e.id] = &e
+	r.indexEntry(&e)
+	for len(r.order) > recentSize {
+		delete(r.byID, r.order[0]) // index entries pointing at it are skipped
+		r.evicted = max(r.evicted, r.order[0])
+		r.order = r.order[1:]
+	}
+	if len(r.byKey) > 16*recentSize { // forget keys of entries long gone
+		r.rebuild()
+	}
+}
+
+func (r *recentIndex) indexEntry(e *recentEntry) {
+	if !e.mergeable {
+		return
+	}
+	for _, k := range e.keys {
+		ids := append(r.byKey[k], e.id)
+		if len(ids) > recentPerKey {
+			ids = ids[len(ids)-recentPerKey:]
+		}
+		r.byKey[k] = ids
+	}
+	if e.canonical != "" {
+		r.byLink[e.canonical] = e.id
+	}
+	if e.titleKey != "" {
+		r.byTitle[e.titleKey] = e.id
+	}
+}
+
+func (r *recentIndex) rebuild() {
+	r.byKey, r.byLink, r.byTitle = map[int64][]int64{}, map[string]int64{}, map[string]int64{}
+	for _, id := range r.order {
+		r.indexEntry(r.byID[id])
+	}
+}
+
+// forget drops the entries of a transaction that did not commit.
+func (r *recentIndex) forget(ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	gone := map[int64]bool{}
+	for _, id := range ids {
+		delete(r.byID, id)
+		gone[id] = true
+	}
+	kept := r.order[:0]
+	for _, id := range r.order {
+		if !gone[id] {
+			kept = append(kept, id)
+		}
+	}
+	r.order = kept
+	r.rebuild()
+}
+
+// floor is the newest id memory cannot vouch for: the newest entry when
+// the process opened the store, or the newest it has forgotten since.
+func (r *recentIndex) floor(openedAt int64) int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return max(openedAt, r.evicted)
+}
+
+// covers reports whether memory holds every entry with an id in
+// (from, to], that is, whether this process wrote all of them.
+func (r *recentIndex) covers(from, to int64) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := int64(0)
+	for i := len(r.order) - 1; i >= 0 && r.order[i] > from; i-- {
+		if r.order[i] <= to {
+			n++
+		}
+	}
+	return n == to-from
+}
+
+// match looks for e's story among the remembered entries with ids above
+// after: same link, same title within the window, or — among those that
+// share a simhash band or two sketch keys with e — a text the merge
+// policy matches, read through q.
+func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.FetchRecord, e *aggregator.Entry, canonical string, after int64) (int64, error) {
+	if rec.Merge.Disabled || rec.Source.NoMerge {
+		return 0, nil
+	}
+	span, pub := rec.Merge.Span().Milliseconds(), millis(e.Published)
+	ok := func(x *recentEntry) bool {
+		return x != nil && x.id > after && x.mergeable && x.source != e.Source && x.published >= pub-span && x.published <= pub+span
+	}
+	keys := fingerprintKeys(e.Fingerprint)
+	r.mu.Lock()
+	if x := r.byID[r.byLink[canonical]]; canonical != "" && x != nil && x.id > after && x.mergeable && x.source != e.Source {
+		r.mu.Unlock()
+		return x.itemID, nil // the same article: no window applies
+	}
+	if x := r.byID[r.byTitle[e.Fingerprint.TitleKey]]; e.Fingerprint.TitleKey != "" && ok(x) {
+		r.mu.Unlock()
+		return x.itemID, nil
+	}
+	shared := map[int64]int{}
+	for i, k := range keys {
+		for _, id := range r.byKey[k] {
+			if x := r.byID[id]; ok(x) {
+				if i < simhashBands {
+					shared[id] += 2 // a band alone makes a candidate
+				} else {
+					shared[id]++
+				}
+			}
+		}
+	}
+	r.mu.Unlock()
+	var ids []int64
+	r.mu.Lock()
+	for id, n := range shared {
+		// Names and numbers veto look-alikes before their text is read.
+		if x := r.byID[id]; n >= 2 && x != nil && aggregator.SameNames(e.Fingerprint.Names, x.names) {
+			ids = append(ids, id)
+		}
+	}
+	r.mu.Unlock()
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	if len(ids) > maxCandidates {
+		sortByShared(ids, shared)
+		ids = ids[:maxCandidates]
+	}
+	cands, err := loadCandidates(ctx, q, e.Source, ids)
+	if err != nil {
+		return 0, fmt.Errorf("compare with recent entries: %w", err)
+	}
+	itemID, _ := rec.Merge.Match(e, e.Fingerprint, cands)
+	return itemID, nil
+}
