@@ -11,8 +11,7 @@ import (
 // Cleaner sanitises upstream text and HTML at ingest. Its policies are
 // safe for concurrent use.
 type Cleaner struct {
-	ugc    *bluemonday.Policy
-	strict *bluemonday.Policy
+	ugc *bluemonday.Policy
 }
 
 // NewCleaner returns a Cleaner with the policies gleaner republishes under.
@@ -20,7 +19,7 @@ func NewCleaner() *Cleaner {
 	ugc := bluemonday.UGCPolicy()
 	ugc.RequireNoFollowOnLinks(false)
 	ugc.AddTargetBlankToFullyQualifiedLinks(false)
-	return &Cleaner{ugc: ugc, strict: bluemonday.StrictPolicy()}
+	return &Cleaner{ugc: ugc}
 }
 
 // HTML returns fragment sanitised for republishing.
@@ -32,9 +31,11 @@ func (c *Cleaner) HTML(fragment string) string {
 }
 
 // Text returns s without markup, entities decoded and white space folded.
+// The result is plain text (every output escapes it), so dropping tags is
+// enough; no HTML parser is needed.
 func (c *Cleaner) Text(s string) string {
 	if strings.ContainsAny(s, "<&") {
-		s = html.UnescapeString(c.strict.Sanitize(s))
+		s = html.UnescapeString(stripTags(s))
 	}
 	return strings.Join(strings.Fields(StripInvalidXML(s)), " ")
 }
@@ -100,10 +101,20 @@ func stripTags(s string) string {
 		if end < 0 {
 			break
 		}
-		if blockTags[tagName(s[open+1:open+end])] {
+		inside := s[open+1 : open+end]
+		name := tagName(inside)
+		if blockTags[name] {
 			b.WriteByte(' ')
 		}
 		s = s[open+end+1:]
+		if (name == "script" || name == "style") && !strings.HasPrefix(inside, "/") {
+			// Their text is code, not content.
+			if close := strings.Index(strings.ToLower(s), "</"+name); close >= 0 {
+				s = s[close:]
+			} else {
+				s = ""
+			}
+		}
 	}
 	return b.String()
 }

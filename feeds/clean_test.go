@@ -113,6 +113,8 @@ func TestCleanerText(t *testing.T) {
 		{"plain", "Botnet takedown", "Botnet takedown"},
 		{"strips tags", "<b>Botnet</b> <i>takedown</i>", "Botnet takedown"},
 		{"drops script text", "Title<script>alert(1)</script>", "Title"},
+		{"keeps text after a script", "Title<script>alert(1)</script> after", "Title after"},
+		{"drops style text", "x<style>p{}</style>y", "xy"},
 		{"decodes ampersand", "Tom &amp; Jerry", "Tom & Jerry"},
 		{"decodes numeric and named entities", "caf&eacute; &#8211; &#x4e2d;&quot;", "café – 中\""},
 		{"bare ampersand", "AT&T", "AT&T"},

@@ -18,10 +18,7 @@ var lazySrc = []string{"data-src", "data-lazy-src", "data-original", "data-actua
 // and promotes lazy-loaded image sources to src, so that the sanitiser
 // keeps them and readers elsewhere can load them.
 func absolutize(fragment string, base *url.URL) string {
-	if base == nil && !strings.Contains(fragment, "data-") {
-		return fragment
-	}
-	if !strings.ContainsAny(fragment, "<") {
+	if !strings.Contains(fragment, "<") || !needsRewrite(fragment, base != nil) {
 		return fragment
 	}
 	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
@@ -37,6 +34,33 @@ func absolutize(fragment string, base *url.URL) string {
 		}
 	}
 	return b.String()
+}
+
+// needsRewrite is a cheap look for what absolutize changes: a lazy image
+// attribute, or (with a base) a URL attribute whose value is not already
+// absolute. Most feeds have neither, and parsing and re-rendering every
+// fragment costs as much as sanitising it.
+func needsRewrite(fragment string, haveBase bool) bool {
+	lower := strings.ToLower(fragment)
+	if strings.Contains(lower, "data-") {
+		return true
+	}
+	if !haveBase {
+		return false
+	}
+	for _, attr := range []string{"href=", "src=", "srcset=", "poster=", "cite=", "action="} {
+		for rest := lower; ; {
+			i := strings.Index(rest, attr)
+			if i < 0 {
+				break
+			}
+			rest = strings.TrimLeft(rest[i+len(attr):], "\"' \t\n")
+			if !strings.HasPrefix(rest, "http://") && !strings.HasPrefix(rest, "https://") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func rewrite(n *html.Node, base *url.URL) {
