@@ -10,7 +10,7 @@ import (
 
 // Bounds on what the process remembers of entries it saved.
 const (
-	recentSize   = 65536 // entries
+	recentSize   = 32768 // entries
 	recentPerKey = 32    // newest entries per fingerprint key
 )
 

@@ -105,7 +105,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	}
 	// The writer keeps a larger page cache: merge lookups probe the key
 	// index all over.
-	write, err := sql.Open("sqlite", dsn("cache_size(-32768)")+"&_txlock=immediate")
+	write, err := sql.Open("sqlite", dsn("cache_size(-8192)")+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}

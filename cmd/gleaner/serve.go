@@ -101,6 +101,7 @@ loop:
 		log.Warn("http shutdown", "err", err)
 	}
 	wg.Wait()
+	srv.Close()
 	log.Info("stopped")
 	return runErr
 }

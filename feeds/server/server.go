@@ -88,11 +88,19 @@ func Render(ctx context.Context, store Store, site *Site, name string, f feeds.F
 type Server struct {
 	store Store
 	log   *slog.Logger
+	wg    sync.WaitGroup // background re-renders
 
-	mu    sync.RWMutex
-	site  *Site
-	cache map[cacheKey]cached
+	mu        sync.RWMutex
+	site      *Site
+	cache     map[cacheKey]*cached
+	version   int64     // the store's version, as last read
+	versionAt time.Time // when it was read
 }
+
+// versionTTL is how long the store's version is trusted before it is read
+// again: a busy server then asks the database a few times a second, not
+// once per request.
+const versionTTL = 250 * time.Millisecond
 
 type cacheKey struct {
 	output string
@@ -100,8 +108,9 @@ type cacheKey struct {
 }
 
 type cached struct {
-	version int64
-	r       *Rendered
+	version    int64
+	r          *Rendered
+	refreshing bool
 }
 
 // New returns a Server for site.
@@ -109,7 +118,7 @@ func New(store Store, site Site, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{store: store, log: log, site: &site, cache: map[cacheKey]cached{}}
+	return &Server{store: store, log: log, site: &site, cache: map[cacheKey]*cached{}}
 }
 
 // SetSite replaces the published site (on reload) and drops the cache.
@@ -117,8 +126,11 @@ func (s *Server) SetSite(site Site) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.site = &site
-	s.cache = map[cacheKey]cached{}
+	s.cache = map[cacheKey]*cached{}
 }
+
+// Close waits for background re-renders to finish.
+func (s *Server) Close() { s.wg.Wait() }
 
 func (s *Server) currentSite() *Site {
 	s.mu.RLock()
@@ -165,30 +177,81 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", rendered.LastModified, bytes.NewReader(rendered.Body))
 }
 
-// rendered returns the cached rendering while the store has not changed.
+// rendered returns an output's rendering. While the store has not
+// changed it is the cached one. When it has, the first request starts a
+// re-render in the background and every request meanwhile gets the
+// previous rendering: a poll that commits every few milliseconds must not
+// make each request render the feed again.
 func (s *Server) rendered(ctx context.Context, name string, f feeds.Format) (*Rendered, error) {
-	version, err := s.store.Version(ctx)
+	version, err := s.currentVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
 	key := cacheKey{name, f}
-	s.mu.RLock()
+	s.mu.Lock()
 	c, ok := s.cache[key]
 	site := s.site
-	s.mu.RUnlock()
-	if ok && c.version == version {
+	switch {
+	case ok && c.version == version:
+		s.mu.Unlock()
+		return c.r, nil
+	case ok:
+		if !c.refreshing {
+			c.refreshing = true
+			s.wg.Go(func() { s.refresh(key, site, version) })
+		}
+		s.mu.Unlock()
 		return c.r, nil
 	}
+	s.mu.Unlock()
 	r, err := Render(ctx, s.store, site, name, f)
 	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	if s.site == site {
-		s.cache[key] = cached{version: version, r: r}
+		s.cache[key] = &cached{version: version, r: r}
 	}
 	s.mu.Unlock()
 	return r, nil
+}
+
+// refresh renders an output again for the cache.
+func (s *Server) refresh(key cacheKey, site *Site, version int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	r, err := Render(ctx, s.store, site, key.output, key.format)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.cache[key]
+	if err != nil {
+		s.log.Error("render feed", "output", key.output, "format", key.format, "err", err)
+		if c != nil {
+			c.refreshing = false
+		}
+		return
+	}
+	if s.site == site {
+		s.cache[key] = &cached{version: version, r: r}
+	}
+}
+
+// currentVersion reads the store's version at most every versionTTL.
+func (s *Server) currentVersion(ctx context.Context) (int64, error) {
+	s.mu.RLock()
+	v, at := s.version, s.versionAt
+	s.mu.RUnlock()
+	if time.Since(at) < versionTTL {
+		return v, nil
+	}
+	v, err := s.store.Version(ctx)
+	if err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	s.version, s.versionAt = v, time.Now()
+	s.mu.Unlock()
+	return v, nil
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
