@@ -135,18 +135,16 @@ func (b *bench) stats(ctx context.Context) (farmStats, error) {
 		return farmStats{}, err
 	}
 	defer resp.Body.Close()
+	// Counters since the last reset, which pollCycle does before polling.
 	var raw struct {
-		SinceRound farmStats `json:"since_reset"`
+		Round int       `json:"round"`
+		Since farmStats `json:"since_start"`
 	}
-	body, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(body, &raw); err != nil || raw.SinceRound.Requests == 0 && !bytes.Contains(body, []byte("since_reset")) {
-		var flat farmStats
-		if err := json.Unmarshal(body, &flat); err != nil {
-			return farmStats{}, fmt.Errorf("farm stats %s: %w", body, err)
-		}
-		return flat, nil
+	if err := json.NewDecoder(resp.Body).Decode(&raw); err != nil {
+		return farmStats{}, fmt.Errorf("farm stats: %w", err)
 	}
-	return raw.SinceRound, nil
+	raw.Since.Round = raw.Round
+	return raw.Since, nil
 }
 
 // processUse is what one run of a program cost.
