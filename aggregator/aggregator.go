@@ -54,6 +54,12 @@ type Entry struct {
 	// CVEs and Indicators are what the Tagger's extractors found.
 	CVEs       []string
 	Indicators []string
+	// RawHash fingerprints the entry as upstream sent it, before
+	// cleaning; Unchanged marks an entry the Parser left as it was (only
+	// Source, GUID, Link and RawHash set) because the store already holds
+	// it with that RawHash.
+	RawHash   string
+	Unchanged bool
 }
 
 // Item is a story as published in outputs: one or more entries merged,
@@ -146,6 +152,10 @@ type ParseInput struct {
 	// Now is the fetch time: it stands in for missing dates and caps
 	// dates in the future.
 	Now time.Time
+	// Unchanged, when set, reports whether the store already holds an
+	// entry like e (GUID, Link and RawHash set): the Parser then skips
+	// cleaning it, which is most of the work of a re-poll.
+	Unchanged func(e *Entry) bool
 }
 
 // Feed is a parsed upstream document.
@@ -239,6 +249,9 @@ type SaveResult struct {
 // Store persists sources, entries and items.
 type Store interface {
 	SourceState(ctx context.Context, name string) (SourceState, error)
+	// RawHashes maps the keys of a source's stored entries to their
+	// RawHash.
+	RawHashes(ctx context.Context, source string) (map[string]string, error)
 	// Save writes a successful poll's entries and state at once.
 	Save(ctx context.Context, rec FetchRecord) (SaveResult, error)
 	// RecordState writes a poll that stored no entries (failure or 304).

@@ -53,6 +53,19 @@ func (m *memStore) Save(_ context.Context, rec FetchRecord) (SaveResult, error) 
 	return res, nil
 }
 
+func (m *memStore) RawHashes(_ context.Context, source string) (map[string]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[string]string{}
+	for k, e := range m.entries {
+		if e.Source == source {
+			out[e.Key] = e.RawHash
+			_ = k
+		}
+	}
+	return out, nil
+}
+
 func (m *memStore) RecordState(_ context.Context, st SourceState) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

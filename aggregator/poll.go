@@ -120,20 +120,25 @@ func (p *Poller) Poll(ctx context.Context, src Source) (res PollResult) {
 		return res
 	}
 
+	known, err := p.Store.RawHashes(ctx, src.Name)
+	if err != nil {
+		known = nil // every entry is then cleaned and compared in full
+	}
 	feed, err := p.Parser.Parse(ctx, ParseInput{
 		Body: fr.Body, ContentType: fr.ContentType, URL: fr.URL,
 		Source: src.Name, Location: src.Location, Now: start,
+		Unchanged: func(e *Entry) bool { return unchanged(e, known) },
 	})
 	if err != nil {
 		res.Err = err
 		p.fail(ctx, src, &st, &res, start)
 		return res
 	}
-	entries := p.prepare(src, feed.Entries)
-	res.Entries = len(entries)
+	entries, seen := p.prepare(src, feed.Entries)
+	res.Entries = seen
 	st.ETag, st.LastModified = fr.ETag, fr.LastModified
 	st.Hints = Hints{TTL: feed.TTL, SkipHours: feed.SkipHours, SkipDays: feed.SkipDays}
-	st.LastEntries = len(entries)
+	st.LastEntries = seen
 	p.succeed(src, &st, &res, start, fr.MaxAge)
 	saved, err := p.Store.Save(ctx, FetchRecord{Source: src, State: st, Entries: entries, Now: start, Merge: p.Merge})
 	if err != nil {
@@ -146,21 +151,40 @@ func (p *Poller) Poll(ctx context.Context, src Source) (res PollResult) {
 	return res
 }
 
+// unchanged reports an entry whose key the store holds with the same
+// RawHash. An entry identified by neither GUID nor link gets its key from
+// its cleaned text, so it is always cleaned.
+func unchanged(e *Entry, known map[string]string) bool {
+	if e.RawHash == "" || (e.GUID == "" && e.Link == "") {
+		return false
+	}
+	probe := Entry{GUID: e.GUID, Link: e.Link}
+	Identify(&probe)
+	return known[probe.Key] == e.RawHash
+}
+
 // prepare gives entries their keys and tags, drops repeats of one key
-// within the document, and applies the per-fetch cap.
-func (p *Poller) prepare(src Source, entries []Entry) []Entry {
+// within the document, and applies the per-fetch cap. It returns the
+// entries to save (unchanged ones need no saving) and how many the
+// document had.
+func (p *Poller) prepare(src Source, entries []Entry) ([]Entry, int) {
 	limit := p.MaxEntries
 	if limit <= 0 {
 		limit = 1000
 	}
 	seen := make(map[string]bool, len(entries))
 	out := entries[:0]
+	count := 0
 	for _, e := range entries {
 		Identify(&e)
-		if seen[e.Key] {
+		if seen[e.Key] || count == limit {
 			continue
 		}
 		seen[e.Key] = true
+		count++
+		if e.Unchanged {
+			continue
+		}
 		if p.Tagger != nil {
 			e.Tags = p.Tagger.Tags(&e, src)
 		} else {
@@ -170,11 +194,8 @@ func (p *Poller) prepare(src Source, entries []Entry) []Entry {
 			e.Fingerprint = NewFingerprint(&e)
 		}
 		out = append(out, e)
-		if len(out) == limit {
-			break
-		}
 	}
-	return out
+	return out, count
 }
 
 func (p *Poller) succeed(src Source, st *SourceState, res *PollResult, now time.Time, maxAge time.Duration) {

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net/url"
 	"strconv"
 	"strings"
@@ -74,7 +75,19 @@ func (p *Parser) Parse(ctx context.Context, in aggregator.ParseInput) (*aggregat
 		if it == nil {
 			continue
 		}
-		out.Entries = append(out.Entries, p.entry(it, base, in))
+		raw := rawHash(it)
+		if in.Unchanged != nil {
+			probe := aggregator.Entry{Source: in.Source, GUID: strings.TrimSpace(StripInvalidXML(it.GUID)),
+				Link: itemLink(it, base), RawHash: raw}
+			if in.Unchanged(&probe) {
+				probe.Unchanged = true
+				out.Entries = append(out.Entries, probe)
+				continue // stored as it is: no need to clean it again
+			}
+		}
+		e := p.entry(it, base, in)
+		e.RawHash = raw
+		out.Entries = append(out.Entries, e)
 	}
 	if rf, ok := feed.OriginalFeed().(*rss.Feed); ok {
 		out.TTL, out.SkipHours, out.SkipDays = rssHints(rf)
@@ -106,11 +119,8 @@ func (p *Parser) entry(it *gofeed.Item, base *url.URL, in aggregator.ParseInput)
 	e := aggregator.Entry{
 		Source: in.Source,
 		GUID:   strings.TrimSpace(StripInvalidXML(it.GUID)),
-		Link:   resolve(base, it.Link),
+		Link:   itemLink(it, base),
 		Title:  p.clean.Text(it.Title),
-	}
-	if e.Link == "" && len(it.Links) > 0 {
-		e.Link = resolve(base, it.Links[0])
 	}
 	// Relative URLs in the item's HTML are relative to the item's page.
 	htmlBase := base
@@ -142,6 +152,35 @@ func (p *Parser) entry(it *gofeed.Item, base *url.URL, in aggregator.ParseInput)
 		e.Updated = e.Published
 	}
 	return e
+}
+
+// itemLink is the item's link, or its first link, resolved.
+func itemLink(it *gofeed.Item, base *url.URL) string {
+	if link := resolve(base, it.Link); link != "" || len(it.Links) == 0 {
+		return link
+	}
+	return resolve(base, it.Links[0])
+}
+
+// rawHash fingerprints an item as upstream sent it, so that a re-poll
+// can tell it unchanged before cleaning it.
+func rawHash(it *gofeed.Item) string {
+	h := fnv.New64a()
+	for _, s := range []string{it.GUID, it.Link, it.Title, it.Description, it.Content, it.Published, it.Updated} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	for _, c := range it.Categories {
+		h.Write([]byte(c))
+		h.Write([]byte{1})
+	}
+	for _, a := range it.Authors {
+		if a != nil {
+			h.Write([]byte(a.Name))
+			h.Write([]byte{2})
+		}
+	}
+	return strconv.FormatUint(h.Sum64(), 36)
 }
 
 // itemDate prefers our reading of the raw date (source zone, Chinese

@@ -93,12 +93,12 @@ func (db *DB) saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecor
 		r, err := tx.ExecContext(ctx, `
 			INSERT INTO entries (item_id, source, key, guid, link, canonical_link, title, summary,
 				content, author, categories, tags, hash, published, updated, first_seen,
-				simhash, title_key, priority, mergeable, cves, indicators, shingles, names)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				simhash, title_key, priority, mergeable, cves, indicators, shingles, names, raw_hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			itemID, e.Source, e.Key, e.GUID, e.Link, canonical, e.Title, e.Summary,
 			e.Content, e.Author, cats, tags, hash, millis(e.Published), millis(e.Updated), millis(rec.Now),
 			int64(fp.Simhash), fp.TitleKey, rec.Source.Priority, mergeable, jsonList(e.CVEs), jsonList(e.Indicators),
-			encodeShingles(fp.Shingles), strings.Join(fp.Names, "\n"))
+			encodeShingles(fp.Shingles), strings.Join(fp.Names, "\n"), e.RawHash)
 		if err != nil {
 			return false, false, fmt.Errorf("insert entry %s: %w", e.Key, err)
 		}
@@ -127,6 +127,13 @@ func (db *DB) saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecor
 		return false, false, fmt.Errorf("look up entry %s: %w", e.Key, err)
 	}
 	if oldHash == hash && oldTags == tags {
+		if e.RawHash != "" {
+			// The same entry from an upstream that reformatted it: remember
+			// the new form so that the next poll skips it early.
+			if _, err := tx.ExecContext(ctx, `UPDATE entries SET raw_hash = ? WHERE id = ? AND raw_hash <> ?`, e.RawHash, id, e.RawHash); err != nil {
+				return false, false, fmt.Errorf("update entry %s: %w", e.Key, err)
+			}
+		}
 		return false, false, nil
 	}
 	// An edit: same entry, same published date, a newer updated date.
@@ -137,11 +144,11 @@ func (db *DB) saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecor
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE entries SET guid = ?, link = ?, canonical_link = ?, title = ?, summary = ?, content = ?,
 			author = ?, categories = ?, tags = ?, hash = ?, updated = ?, simhash = ?, title_key = ?, mergeable = ?,
-			cves = ?, indicators = ?, shingles = ?, names = ?
+			cves = ?, indicators = ?, shingles = ?, names = ?, raw_hash = ?
 		WHERE id = ?`,
 		e.GUID, e.Link, canonical, e.Title, e.Summary, e.Content, e.Author, cats, tags, hash, updated,
 		int64(fp.Simhash), fp.TitleKey, mergeable, jsonList(e.CVEs), jsonList(e.Indicators),
-		encodeShingles(fp.Shingles), strings.Join(fp.Names, "\n"), id); err != nil {
+		encodeShingles(fp.Shingles), strings.Join(fp.Names, "\n"), e.RawHash, id); err != nil {
 		return false, false, fmt.Errorf("update entry %s: %w", e.Key, err)
 	}
 	if oldHash != hash {

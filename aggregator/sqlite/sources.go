@@ -116,3 +116,22 @@ func parseInts(s string) []int {
 	}
 	return out
 }
+
+// RawHashes maps the keys of a source's stored entries to the hash of
+// their upstream form.
+func (db *DB) RawHashes(ctx context.Context, source string) (map[string]string, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT key, raw_hash FROM entries WHERE source = ? AND raw_hash <> ''`, source)
+	if err != nil {
+		return nil, fmt.Errorf("raw hashes of %s: %w", source, err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, h string
+		if err := rows.Scan(&k, &h); err != nil {
+			return nil, fmt.Errorf("raw hashes of %s: %w", source, err)
+		}
+		out[k] = h
+	}
+	return out, rows.Err()
+}
