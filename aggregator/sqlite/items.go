@@ -54,7 +54,7 @@ func (db *DB) Save(ctx context.Context, rec aggregator.FetchRecord) (aggregator.
 			}
 		}
 		if res.New+res.Updated > 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = value + 1 WHERE key = 'version'`); err != nil {
+			if _, err := tx.ExecContext(ctx, bumpVersionSQL); err != nil {
 				return fmt.Errorf("bump version: %w", err)
 			}
 		}

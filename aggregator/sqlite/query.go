@@ -139,8 +139,11 @@ func union(a, b []string) []string {
 // may have changed.
 func (db *DB) Version(ctx context.Context) (int64, error) {
 	var v int64
-	if err := db.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'version'`).Scan(&v); err != nil {
+	if err := db.reader.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'version'`).Scan(&v); err != nil {
 		return 0, fmt.Errorf("read version: %w", err)
 	}
 	return v, nil
 }
+
+// bumpVersionSQL marks a change to items.
+const bumpVersionSQL = `UPDATE meta SET value = value + 1 WHERE key = 'version'`

@@ -127,7 +127,7 @@ func retagItems(ctx context.Context, tx *wtx, after int64, tag func(*aggregator.
 			return 0, 0, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = value + 1 WHERE key = 'version'`); err != nil {
+	if _, err := tx.ExecContext(ctx, bumpVersionSQL); err != nil {
 		return 0, 0, err
 	}
 	return items[len(items)-1], len(items), nil

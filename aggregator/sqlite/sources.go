@@ -18,7 +18,7 @@ const sourceColumns = `name, url, fetch_url, etag, last_modified, gone, ttl, ski
 // SourceState returns what is known of a source; a source never polled
 // has a zero state with its name.
 func (db *DB) SourceState(ctx context.Context, name string) (aggregator.SourceState, error) {
-	row := db.read.QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM sources WHERE name = ?`, name)
+	row := db.reader.QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM sources WHERE name = ?`, name)
 	st, err := scanSource(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return aggregator.SourceState{Name: name}, nil
@@ -69,13 +69,10 @@ func (db *DB) RecordState(ctx context.Context, st aggregator.SourceState) error 
 	})
 }
 
-func saveSource(ctx context.Context, tx *wtx, st aggregator.SourceState) error {
-	days := make([]int, len(st.SkipDays))
-	for i, d := range st.SkipDays {
-		days[i] = int(d)
-	}
-	_, err := tx.ExecContext(ctx, `
-		INSERT INTO sources (`+sourceColumns+`)
+// upsertSourceSQL writes a source's whole state; it runs once per poll,
+// so it is prepared when the store opens.
+const upsertSourceSQL = `
+		INSERT INTO sources (` + sourceColumns + `)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET
 			url = excluded.url, fetch_url = excluded.fetch_url,
@@ -85,7 +82,14 @@ func saveSource(ctx context.Context, tx *wtx, st aggregator.SourceState) error {
 			last_attempt = excluded.last_attempt, last_success = excluded.last_success,
 			last_status = excluded.last_status, last_error = excluded.last_error,
 			failures = excluded.failures, next_attempt = excluded.next_attempt,
-			last_entries = excluded.last_entries, last_new = excluded.last_new`,
+			last_entries = excluded.last_entries, last_new = excluded.last_new`
+
+func saveSource(ctx context.Context, tx *wtx, st aggregator.SourceState) error {
+	days := make([]int, len(st.SkipDays))
+	for i, d := range st.SkipDays {
+		days[i] = int(d)
+	}
+	_, err := tx.ExecContext(ctx, upsertSourceSQL,
 		st.Name, st.URL, st.FetchURL, st.ETag, st.LastModified, st.Gone, st.TTL.Milliseconds(),
 		joinInts(st.SkipHours), joinInts(days),
 		millis(st.LastAttempt), millis(st.LastSuccess), st.LastStatus, st.LastError, st.Failures,

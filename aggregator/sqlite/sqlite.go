@@ -29,10 +29,11 @@ var migrations embed.FS
 
 // DB is the store. Its methods are safe for concurrent use.
 type DB struct {
-	write  *sql.DB // one connection: SQLite has one writer
-	read   *sql.DB
-	reader *stmtCache // prepared statements on read
-	recent recentIndex
+	write    *sql.DB // one connection: SQLite has one writer
+	read     *sql.DB
+	reader   *stmtCache // prepared statements on read
+	recent   recentIndex
+	prepared map[string]*sql.Stmt // on write, before any transaction
 	// openedAt is the newest entry when the store was opened: merge
 	// candidates newer than that were saved by this process and are in
 	// recent.
@@ -116,6 +117,17 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
+	// Statements every poll runs, prepared once on the writer's only
+	// connection (inside a transaction that connection is taken).
+	db.prepared = map[string]*sql.Stmt{}
+	for _, q := range []string{upsertSourceSQL, bumpVersionSQL} {
+		st, err := write.PrepareContext(ctx, q)
+		if err != nil {
+			write.Close()
+			return nil, fmt.Errorf("open %s: %w", file, err)
+		}
+		db.prepared[q] = st
+	}
 	read, err := sql.Open("sqlite", dsn("query_only(1)", "cache_size(-4096)"))
 	if err != nil {
 		write.Close()
@@ -134,6 +146,9 @@ func Open(ctx context.Context, file string) (*DB, error) {
 // Close closes both pools.
 func (db *DB) Close() error {
 	db.reader.close()
+	for _, st := range db.prepared {
+		st.Close()
+	}
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
@@ -177,7 +192,7 @@ func (db *DB) inTx(ctx context.Context, fn func(*wtx) error) error {
 	if err != nil {
 		return err
 	}
-	w := &wtx{Tx: tx, stmts: map[string]*sql.Stmt{}}
+	w := &wtx{Tx: tx, stmts: map[string]*sql.Stmt{}, prepared: db.prepared}
 	if err := fn(w); err != nil {
 		tx.Rollback()
 		return err
@@ -191,11 +206,17 @@ func (db *DB) inTx(ctx context.Context, fn func(*wtx) error) error {
 // statements close with the transaction.
 type wtx struct {
 	*sql.Tx
-	stmts map[string]*sql.Stmt
+	stmts    map[string]*sql.Stmt
+	prepared map[string]*sql.Stmt // on the writer's connection, for every transaction
 }
 
 func (w *wtx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := w.stmts[query]; ok {
+		return st, nil
+	}
+	if st, ok := w.prepared[query]; ok {
+		st = w.Tx.StmtContext(ctx, st) // the writer has one connection: no new prepare
+		w.stmts[query] = st
 		return st, nil
 	}
 	st, err := w.Tx.PrepareContext(ctx, query)
