@@ -581,23 +581,29 @@ func fold(s string) string {
 }
 
 // htmlText drops tags from an HTML fragment, keeping their text, and
-// decodes entities.
+// decodes entities. It copies the text between tags in spans.
 func htmlText(s string) string {
 	if !strings.ContainsAny(s, "<&") {
 		return s
 	}
-	var b strings.Builder
-	inTag := false
-	for _, r := range s {
-		switch {
-		case r == '<':
-			inTag = true
-		case r == '>' && inTag:
-			inTag = false
+	if strings.IndexByte(s, '<') >= 0 {
+		var b strings.Builder
+		b.Grow(len(s))
+		for {
+			open := strings.IndexByte(s, '<')
+			if open < 0 {
+				b.WriteString(s)
+				break
+			}
+			b.WriteString(s[:open])
+			end := strings.IndexByte(s[open:], '>')
+			if end < 0 {
+				break
+			}
 			b.WriteByte(' ')
-		case !inTag:
-			b.WriteRune(r)
+			s = s[open+end+1:]
 		}
+		s = b.String()
 	}
-	return html.UnescapeString(b.String())
+	return html.UnescapeString(s)
 }

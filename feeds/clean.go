@@ -27,6 +27,11 @@ func (c *Cleaner) HTML(fragment string) string {
 	if strings.TrimSpace(fragment) == "" {
 		return ""
 	}
+	if !strings.ContainsAny(fragment, "<&") {
+		// Plain text is already safe HTML; the sanitiser would only
+		// tokenise it to find nothing.
+		return strings.TrimSpace(StripInvalidXML(fragment))
+	}
 	return strings.TrimSpace(c.ugc.Sanitize(StripInvalidXML(fragment)))
 }
 

@@ -82,6 +82,19 @@ var zoneAbbreviations = map[string]int{
 // ParseDate reads a feed date. Dates without a zone are read in loc (UTC
 // when nil); bare numbers are unix seconds (or milliseconds).
 func ParseDate(s string, loc *time.Location) (time.Time, bool) {
+	return (&dateReader{}).parse(s, loc)
+}
+
+// dateReader parses the dates of one document. A feed writes every date
+// the same way, so the layout that read the last one is tried first: a
+// failed attempt costs an error allocation, and a zoneless Chinese date
+// would otherwise fail two dozen layouts before it matched.
+type dateReader struct {
+	last  string
+	zoned bool
+}
+
+func (d *dateReader) parse(s string, loc *time.Location) (time.Time, bool) {
 	s = strings.Join(strings.Fields(s), " ")
 	if s == "" {
 		return time.Time{}, false
@@ -99,13 +112,23 @@ func ParseDate(s string, loc *time.Location) (time.Time, bool) {
 	if rest, ok := strings.CutSuffix(s, " UT"); ok { // RFC 822's name for UTC
 		s = rest + " +0000"
 	}
+	if d.last != "" {
+		if t, err := time.ParseInLocation(d.last, s, loc); err == nil {
+			if d.zoned {
+				t = fixAbbreviation(t, loc)
+			}
+			return t, true
+		}
+	}
 	for _, layout := range zonedLayouts {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			d.last, d.zoned = layout, true
 			return fixAbbreviation(t, loc), true
 		}
 	}
 	for _, layout := range zonelessLayouts {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			d.last, d.zoned = layout, false
 			return t, true
 		}
 	}

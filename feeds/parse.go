@@ -70,6 +70,7 @@ func (p *Parser) Parse(ctx context.Context, in aggregator.ParseInput) (*aggregat
 		return nil, fmt.Errorf("parse: %w", err)
 	}
 	base := baseURL(in.URL, feed.Link)
+	dates := &dateReader{}
 	out := &aggregator.Feed{Entries: make([]aggregator.Entry, 0, len(feed.Items))}
 	for _, it := range feed.Items {
 		if it == nil {
@@ -85,7 +86,7 @@ func (p *Parser) Parse(ctx context.Context, in aggregator.ParseInput) (*aggregat
 				continue // stored as it is: no need to clean it again
 			}
 		}
-		e := p.entry(it, base, in)
+		e := p.entry(it, base, in, dates)
 		e.RawHash = raw
 		out.Entries = append(out.Entries, e)
 	}
@@ -115,7 +116,7 @@ func rssHints(rf *rss.Feed) (ttl time.Duration, hours []int, days []time.Weekday
 	return ttl, hours, days
 }
 
-func (p *Parser) entry(it *gofeed.Item, base *url.URL, in aggregator.ParseInput) aggregator.Entry {
+func (p *Parser) entry(it *gofeed.Item, base *url.URL, in aggregator.ParseInput, dates *dateReader) aggregator.Entry {
 	e := aggregator.Entry{
 		Source: in.Source,
 		GUID:   strings.TrimSpace(StripInvalidXML(it.GUID)),
@@ -140,8 +141,8 @@ func (p *Parser) entry(it *gofeed.Item, base *url.URL, in aggregator.ParseInput)
 			e.Categories = append(e.Categories, c)
 		}
 	}
-	e.Published = itemDate(it.Published, it.PublishedParsed, in.Location)
-	e.Updated = itemDate(it.Updated, it.UpdatedParsed, in.Location)
+	e.Published = dates.itemDate(it.Published, it.PublishedParsed, in.Location)
+	e.Updated = dates.itemDate(it.Updated, it.UpdatedParsed, in.Location)
 	if e.Published.IsZero() {
 		e.Published = e.Updated
 	}
@@ -185,8 +186,8 @@ func rawHash(it *gofeed.Item) string {
 
 // itemDate prefers our reading of the raw date (source zone, Chinese
 // layouts, CST) and falls back to gofeed's.
-func itemDate(raw string, parsed *time.Time, loc *time.Location) time.Time {
-	if t, ok := ParseDate(raw, loc); ok {
+func (d *dateReader) itemDate(raw string, parsed *time.Time, loc *time.Location) time.Time {
+	if t, ok := d.parse(raw, loc); ok {
 		return t.UTC()
 	}
 	if parsed != nil && !parsed.IsZero() {

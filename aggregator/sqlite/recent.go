@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/gleaner/gleaner/aggregator"
@@ -153,25 +154,27 @@ func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.Fetc
 		r.mu.Unlock()
 		return x.itemID, nil
 	}
-	shared := map[int64]int{}
+	// Every (id, weight) hit, then counted by sorting: no map per lookup.
+	var hits []int64 // id<<1 | band
 	for i, k := range keys {
 		for _, id := range r.byKey[k] {
 			if x := r.byID[id]; ok(x) {
-				if i < simhashBands {
-					shared[id] += 2 // a band alone makes a candidate
-				} else {
-					shared[id]++
-				}
+				hits = append(hits, id<<1|int64(boolInt(i < simhashBands)))
 			}
 		}
 	}
-	r.mu.Unlock()
+	slices.Sort(hits)
+	shared := map[int64]int{}
 	var ids []int64
-	r.mu.Lock()
-	for id, n := range shared {
+	for i := 0; i < len(hits); {
+		id, n := hits[i]>>1, 0
+		for ; i < len(hits) && hits[i]>>1 == id; i++ {
+			n += 1 + int(hits[i]&1) // a band alone makes a candidate
+		}
 		// Names and numbers veto look-alikes before their text is read.
-		if x := r.byID[id]; n >= 2 && x != nil && aggregator.SameNames(e.Fingerprint.Names, x.names) {
+		if x := r.byID[id]; n >= 2 && aggregator.SameNames(e.Fingerprint.Names, x.names) {
 			ids = append(ids, id)
+			shared[id] = n
 		}
 	}
 	r.mu.Unlock()

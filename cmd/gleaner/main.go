@@ -53,6 +53,7 @@ func main() {
 	stopProfile := profile(os.Getenv("GLEANER_CPUPROFILE"))
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stopProfile()
+	heapProfile(os.Getenv("GLEANER_MEMPROFILE"))
 	stop()
 	if err == nil {
 		return
@@ -94,6 +95,23 @@ func profile(path string) func() {
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
+	}
+}
+
+// heapProfile writes a heap profile to path (when set) at exit:
+// GLEANER_MEMPROFILE=mem.out gleaner poll.
+func heapProfile(path string) {
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gleaner: heap profile:", err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "gleaner: heap profile:", err)
 	}
 }
 
