@@ -97,9 +97,30 @@ func (p MergePolicy) Match(e *Entry, fp Fingerprint, candidates []Candidate) (in
 }
 
 // SameNames reports whether two texts' salient names and numbers allow
-// them to be one story: they share enough of them, or one has none.
+// them to be one story: they share enough of them (or one has none), and
+// when both give numbers they share at least one — two reports from one
+// template ("pledges $4.7 billion", "pledges $22.8 billion") differ there
+// even when their generic names (party, ministry) agree.
 func SameNames(a, b []string) bool {
-	return len(a) == 0 || len(b) == 0 || sharedShare(a, b) >= minSalientShared
+	if len(a) == 0 || len(b) == 0 {
+		return true
+	}
+	if sharedShare(a, b) < minSalientShared {
+		return false
+	}
+	na, nb := numbers(a), numbers(b)
+	return len(na) == 0 || len(nb) == 0 || sharedShare(na, nb) > 0
+}
+
+// numbers are the salient tokens that are numbers (sorted, like names).
+func numbers(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if n != "" && n[0] >= '0' && n[0] <= '9' {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func (p MergePolicy) inWindow(a, b time.Time) bool {

@@ -39,18 +39,17 @@ func decodeShingles(b []byte) []uint32 {
 }
 
 // candidateEntries returns the entries worth comparing with a new one:
-// those that share a simhash band with it (a near-duplicate shares one
-// by construction) or at least two sketch keys (a rewrite shares many;
-// an unrelated text now and then shares one common word pair), most
-// shared keys first, within the window. One statement reads at most
+// those that share at least two sketch keys with it (a rewrite shares
+// many; an unrelated text now and then shares one common word pair),
+// most shared first, within the window. One statement reads at most
 // perKey entries for each key.
 // Only entries with ids in (after, upTo] are considered.
 func candidateEntries(ctx context.Context, q querier, keys []int64, from, to, after, upTo int64) ([]int64, error) {
 	parts := make([]string, len(keys))
 	args := make([]any, 0, 4*len(keys))
 	for i, k := range keys {
-		parts[i] = fmt.Sprintf(`SELECT * FROM (SELECT entry_id, %d AS band FROM merge_keys
-			WHERE key = ? AND published BETWEEN ? AND ? AND entry_id > ? AND entry_id <= ? ORDER BY published DESC LIMIT %d)`, boolInt(i < simhashBands), perKey)
+		parts[i] = fmt.Sprintf(`SELECT * FROM (SELECT entry_id FROM merge_keys
+			WHERE key = ? AND published BETWEEN ? AND ? AND entry_id > ? AND entry_id <= ? ORDER BY published DESC LIMIT %d)`, perKey)
 		args = append(args, k, from, to, after, upTo)
 	}
 	rows, err := q.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
@@ -58,22 +57,20 @@ func candidateEntries(ctx context.Context, q querier, keys []int64, from, to, af
 		return nil, fmt.Errorf("look up keys: %w", err)
 	}
 	defer rows.Close()
-	shared, bands := map[int64]int{}, map[int64]bool{}
+	shared := map[int64]int{}
 	for rows.Next() {
 		var id int64
-		var band bool
-		if err := rows.Scan(&id, &band); err != nil {
+		if err := rows.Scan(&id); err != nil {
 			return nil, fmt.Errorf("look up keys: %w", err)
 		}
 		shared[id]++
-		bands[id] = bands[id] || band
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("look up keys: %w", err)
 	}
 	ids := make([]int64, 0, len(shared))
 	for id, n := range shared {
-		if n >= 2 || bands[id] {
+		if n >= 2 {
 			ids = append(ids, id)
 		}
 	}
@@ -129,13 +126,6 @@ func loadCandidates(ctx context.Context, q querier, source string, ids []int64) 
 		cands = append(cands, c)
 	}
 	return cands, rows.Err()
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // querier runs read statements: the reader pool when planning, the
@@ -294,20 +284,13 @@ func indexEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, entry
 	return nil
 }
 
-// simhashBands is how many 16-bit bands of the simhash are indexed: two
-// hashes within distance 3 share at least one.
-const simhashBands = 4
-
-// fingerprintKeys are the index keys of a fingerprint: the bands of its
-// simhash first, then its shingle sketch.
+// fingerprintKeys are the index keys of a fingerprint: its shingle
+// sketch. A near-duplicate shares nearly every shingle, so it shares the
+// sketch too; its simhash is compared once it is a candidate.
 func fingerprintKeys(fp aggregator.Fingerprint) []int64 {
-	keys := make([]int64, 0, simhashBands+len(fp.Sketch))
-	for band := range simhashBands {
-		v := (fp.Simhash >> (16 * band)) & 0xffff
-		keys = append(keys, int64(uint64(band+1)<<56|v))
-	}
-	for _, h := range fp.Sketch {
-		keys = append(keys, int64(h>>8)) // top byte clear: apart from band keys
+	keys := make([]int64, len(fp.Sketch))
+	for i, h := range fp.Sketch {
+		keys[i] = int64(h >> 8) // as stored since the first schema: non-negative
 	}
 	return keys
 }

@@ -134,8 +134,8 @@ func (r *recentIndex) covers(from, to int64) bool {
 
 // match looks for e's story among the remembered entries with ids above
 // after: same link, same title within the window, or — among those that
-// share a simhash band or two sketch keys with e — a text the merge
-// policy matches, read through q.
+// share two sketch keys with e — a text the merge policy matches, read
+// through q.
 func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.FetchRecord, e *aggregator.Entry, canonical string, after int64) (int64, error) {
 	if rec.Merge.Disabled || rec.Source.NoMerge {
 		return 0, nil
@@ -154,12 +154,12 @@ func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.Fetc
 		r.mu.Unlock()
 		return x.itemID, nil
 	}
-	// Every (id, weight) hit, then counted by sorting: no map per lookup.
-	var hits []int64 // id<<1 | band
-	for i, k := range keys {
+	// Every hit, then counted by sorting: no map per lookup.
+	var hits []int64
+	for _, k := range keys {
 		for _, id := range r.byKey[k] {
 			if x := r.byID[id]; ok(x) {
-				hits = append(hits, id<<1|int64(boolInt(i < simhashBands)))
+				hits = append(hits, id)
 			}
 		}
 	}
@@ -167,9 +167,9 @@ func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.Fetc
 	shared := map[int64]int{}
 	var ids []int64
 	for i := 0; i < len(hits); {
-		id, n := hits[i]>>1, 0
-		for ; i < len(hits) && hits[i]>>1 == id; i++ {
-			n += 1 + int(hits[i]&1) // a band alone makes a candidate
+		id, n := hits[i], 0
+		for ; i < len(hits) && hits[i] == id; i++ {
+			n++
 		}
 		// Names and numbers veto look-alikes before their text is read.
 		if x := r.byID[id]; n >= 2 && aggregator.SameNames(e.Fingerprint.Names, x.names) {
