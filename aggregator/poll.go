@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -35,7 +34,6 @@ type Poller struct {
 	Fetcher Fetcher
 	Parser  Parser
 	Tagger  *Tagger
-	Log     *slog.Logger
 	// MaxEntries caps the entries taken from one fetch (0: 1000).
 	MaxEntries int
 	// Jitter spreads the next poll by up to this fraction of the source's

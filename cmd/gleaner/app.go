@@ -62,7 +62,6 @@ func newPoller(cfg *config.Config, db *sqlite.DB, log *slog.Logger) *aggregator.
 		Fetcher:    client,
 		Parser:     feeds.NewParser(),
 		Tagger:     tagger,
-		Log:        log,
 		Jitter:     0.1,
 		MaxEntries: cfg.Poll.MaxItems,
 		MaxBackoff: cfg.Poll.MaxBackoff,

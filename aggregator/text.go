@@ -1,0 +1,70 @@
+package aggregator
+
+import (
+	"html"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Text helpers shared by tagging and fingerprinting.
+
+func wordRuneBefore(s string, i int) bool {
+	r, size := utf8.DecodeLastRuneInString(s[:i])
+	return size > 0 && isWordRune(r)
+}
+
+func wordRuneAfter(s string, i int) bool {
+	r, size := utf8.DecodeRuneInString(s[i:])
+	return size > 0 && isWordRune(r)
+}
+
+// isWordRune is a letter or digit of a script that separates words with
+// spaces; CJK characters are word boundaries for Latin terms.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_'
+	}
+	return (unicode.IsLetter(r) || unicode.IsDigit(r)) && !isCJK(r)
+}
+
+func isCJK(r rune) bool {
+	return r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) // Hangul Jamo start at U+1100
+}
+
+// FoldCategory is how category names are compared: NFKC, lower case.
+func FoldCategory(s string) string { return fold(s) }
+
+// fold normalises text for matching: NFKC (full-width to half-width),
+// lower case, white space folded.
+func fold(s string) string {
+	return strings.Join(strings.Fields(foldCase(s)), " ")
+}
+
+// htmlText drops tags from an HTML fragment, keeping their text, and
+// decodes entities. It copies the text between tags in spans.
+func htmlText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return s
+	}
+	if strings.IndexByte(s, '<') >= 0 {
+		var b strings.Builder
+		b.Grow(len(s))
+		for {
+			open := strings.IndexByte(s, '<')
+			if open < 0 {
+				b.WriteString(s)
+				break
+			}
+			b.WriteString(s[:open])
+			end := strings.IndexByte(s[open:], '>')
+			if end < 0 {
+				break
+			}
+			b.WriteByte(' ')
+			s = s[open+end+1:]
+		}
+		s = b.String()
+	}
+	return html.UnescapeString(s)
+}
