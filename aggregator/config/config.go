@@ -31,6 +31,8 @@ type Config struct {
 	// Tagging is what the Tagger is built from: Rules, the global
 	// category map and the extractors.
 	Tagging aggregator.TaggerOptions
+	// Hubs are the WebSub hubs outputs advertise and are announced to.
+	Hubs []string
 }
 
 // Poll holds the poller's settings.
@@ -78,6 +80,7 @@ type fileConfig struct {
 	Tags       map[string]fileTag `yaml:"tags"`
 	Categories map[string]string  `yaml:"categories"`
 	Extract    []string           `yaml:"extract"`
+	WebSub     fileWebSub         `yaml:"websub"`
 	Merge      fileMerge          `yaml:"merge"`
 	Outputs    []fileOutput       `yaml:"outputs"`
 }
@@ -94,6 +97,10 @@ type filePoll struct {
 	MaxItems             int      `yaml:"max_items"`
 	MaxBackoff           string   `yaml:"max_backoff"`
 	UserAgent            string   `yaml:"user_agent"`
+}
+
+type fileWebSub struct {
+	Hubs []string `yaml:"hubs"`
 }
 
 type fileMerge struct {

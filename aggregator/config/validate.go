@@ -38,6 +38,12 @@ func (d *decoder) validate(fc *fileConfig) *Config {
 	}
 	cfg.Poll = d.poll(&fc.Poll)
 	cfg.Merge = d.merge(&fc.Merge)
+	for i, hub := range fc.WebSub.Hubs {
+		if u, err := url.Parse(hub); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			d.add(fmt.Sprintf("websub.hubs[%d]", i), "hub must be an absolute http(s) URL, got %q", hub)
+		}
+	}
+	cfg.Hubs = fc.WebSub.Hubs
 	cfg.Rules = d.rules(fc.Tags)
 	cfg.Sources = d.sources(fc.Sources, cfg.Poll.Schedule)
 	cfg.Tagging = d.tagging(fc, cfg)

@@ -30,6 +30,8 @@ type app struct {
 	db   *sqlite.DB
 	poll *aggregator.Poller
 	log  *slog.Logger
+	// changed, when set, tells WebSub hubs that outputs changed.
+	changed func()
 }
 
 func newApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
@@ -81,6 +83,7 @@ func site(cfg *config.Config) server.Site {
 		BaseURL:   cfg.BaseURL,
 		Outputs:   cfg.Outputs,
 		Sources:   cfg.Sources,
+		Hubs:      cfg.Hubs,
 		Generator: "gleaner " + version,
 	}
 }

@@ -6,10 +6,13 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -121,5 +124,41 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 10s")
 		case <-time.After(50 * time.Millisecond):
 		}
+	}
+}
+
+// TestWebSub runs the server with a hub configured: outputs advertise it,
+// and once the first poll has stored items the hub is told which feeds
+// changed.
+func TestWebSub(t *testing.T) {
+	var mu sync.Mutex
+	var topics []string
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		mu.Lock()
+		if r.PostForm.Get("hub.mode") == "publish" {
+			topics = append(topics, r.PostForm["hub.url"]...)
+		}
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer hub.Close()
+	w := newWorld(t)
+	orig, _ := os.ReadFile(w.config)
+	os.WriteFile(w.config, []byte("websub:\n  hubs: ["+hub.URL+"/]\n"+string(orig)), 0o644)
+	base, stop := startServe(t, w)
+	defer stop()
+	waitFor(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Contains(topics, "http://gleaner.test/feeds/cyber-security.atom")
+	})
+	for _, feed := range []string{"/feeds/all.atom", "/feeds/all.rss"} {
+		if b := body(t, base+feed); !strings.Contains(b, `href="`+hub.URL+`/" rel="hub"`) {
+			t.Errorf("%s does not advertise the hub:\n%.400s", feed, b)
+		}
+	}
+	if b := body(t, base+"/feeds/all.json"); !strings.Contains(b, `"type": "WebSub"`) {
+		t.Errorf("all.json does not advertise the hub")
 	}
 }

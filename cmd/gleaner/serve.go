@@ -63,6 +63,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 
+	// WebSub: hubs hear about changed outputs, at most once a minute.
+	pub := server.NewPublisher(log)
+	wg.Go(func() { pub.Run(ctx, srv.CurrentSite) })
+	a.changed = pub.Changed
+
 	stopSched := a.startScheduler(ctx, &wg, cfg.Sources)
 	var runErr error
 loop:
@@ -90,6 +95,7 @@ loop:
 				log.Error("re-tag after reload", "err", err)
 			}
 			srv.SetSite(site(next))
+			a.changed()
 			stopSched = a.startScheduler(ctx, &wg, next.Sources)
 			log.Info("reloaded", "config", path, "sources", len(next.Sources), "outputs", len(next.Outputs))
 		}
@@ -111,7 +117,12 @@ loop:
 func (a *app) startScheduler(ctx context.Context, wg *sync.WaitGroup, sources []aggregator.Source) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	sched := &aggregator.Scheduler{Poller: a.poll, Sources: sources, Workers: a.cfg.Poll.Concurrency, Log: a.log}
+	sched := &aggregator.Scheduler{Poller: a.poll, Sources: sources, Workers: a.cfg.Poll.Concurrency, Log: a.log,
+		OnResult: func(r aggregator.PollResult) {
+			if r.New+r.Updated > 0 && a.changed != nil {
+				a.changed()
+			}
+		}}
 	wg.Go(func() {
 		defer close(done)
 		if err := sched.Run(ctx); err != nil {

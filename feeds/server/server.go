@@ -132,6 +132,9 @@ func (s *Server) SetSite(site Site) {
 // Close waits for background re-renders to finish.
 func (s *Server) Close() { s.wg.Wait() }
 
+// CurrentSite returns the site being served.
+func (s *Server) CurrentSite() Site { return *s.currentSite() }
+
 func (s *Server) currentSite() *Site {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
