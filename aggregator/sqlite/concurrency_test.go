@@ -105,7 +105,9 @@ func TestConcurrentSaveAndRead(t *testing.T) {
 			t.Errorf("writer-%d ETag = %s, want %s (the last poll's)", w, st.ETag, want)
 		}
 	}
-	if v := version(t, db); v != writers*polls {
-		t.Errorf("Version = %d, want %d: one per Save that added an entry", v, writers*polls)
+	// Saves that meet at the writer share a transaction (group commit),
+	// and the version grows once per transaction that changed items.
+	if v := version(t, db); v < 1 || v > writers*polls {
+		t.Errorf("Version = %d, want between 1 and %d", v, writers*polls)
 	}
 }

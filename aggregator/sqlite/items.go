@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gleaner/gleaner/aggregator"
 )
@@ -16,53 +17,93 @@ import (
 // the source's health in one transaction: if any write fails, none
 // lands, and the next poll fetches the same entries again.
 func (db *DB) Save(ctx context.Context, rec aggregator.FetchRecord) (aggregator.SaveResult, error) {
-	var res aggregator.SaveResult
 	for i := range rec.Entries {
 		rec.Entries[i].Source = rec.Source.Name
 	}
 	plan, err := db.planMerges(ctx, &rec)
 	if err != nil {
-		return res, fmt.Errorf("save %s: %w", rec.Source.Name, err)
-	}
-	var saved []int64 // ids remembered by db.recent, to forget on failure
-	err = db.inTx(ctx, func(tx *wtx) error {
-		saved = saved[:0]
-		res = aggregator.SaveResult{}
-		// The source row must exist before entries reference it.
-		st := rec.State
-		st.Name = rec.Source.Name
-		if st.URL == "" {
-			st.URL = rec.Source.URL
-		}
-		if err := saveSource(ctx, tx, st); err != nil {
-			return err
-		}
-		for i := range rec.Entries {
-			created, changed, err := db.saveEntry(ctx, tx, &rec, &rec.Entries[i], plan.items[i], plan.upTo, &saved)
-			if err != nil {
-				return err
-			}
-			if created {
-				res.New++
-			} else if changed {
-				res.Updated++
-			}
-		}
-		if res.New > 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE sources SET last_new = ? WHERE name = ?`, res.New, rec.Source.Name); err != nil {
-				return fmt.Errorf("save source %s: %w", rec.Source.Name, err)
-			}
-		}
-		if res.New+res.Updated > 0 {
-			if _, err := tx.ExecContext(ctx, bumpVersionSQL); err != nil {
-				return fmt.Errorf("bump version: %w", err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		db.recent.forget(saved)
 		return aggregator.SaveResult{}, fmt.Errorf("save %s: %w", rec.Source.Name, err)
+	}
+	req := &saveRequest{rec: &rec, plan: plan, done: make(chan struct{})}
+	db.saves.submit(req, db.saveBatch)
+	if req.err != nil {
+		return aggregator.SaveResult{}, fmt.Errorf("save %s: %w", rec.Source.Name, req.err)
+	}
+	return req.res, nil
+}
+
+// saveBatch writes the records of polls that finished at about the same
+// time in one transaction: a commit costs more than most of what it
+// commits. If the batch fails, each record is tried in a transaction of
+// its own, so that one bad record costs only its own poll.
+func (db *DB) saveBatch(batch []*saveRequest) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // not one poll's context: it writes for all
+	defer cancel()
+	try := func(reqs []*saveRequest) error {
+		var saved []int64 // ids remembered by db.recent, to forget on failure
+		err := db.inTx(ctx, func(tx *wtx) error {
+			saved = saved[:0]
+			changed := false
+			for _, r := range reqs {
+				var err error
+				if r.res, err = db.saveRecord(ctx, tx, r.rec, r.plan, &saved); err != nil {
+					return err
+				}
+				changed = changed || r.res.New+r.res.Updated > 0
+			}
+			if changed {
+				if _, err := tx.ExecContext(ctx, bumpVersionSQL); err != nil {
+					return fmt.Errorf("bump version: %w", err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			db.recent.forget(saved)
+		}
+		return err
+	}
+	if err := try(batch); err != nil {
+		if len(batch) == 1 {
+			batch[0].err = err
+		} else {
+			for _, r := range batch {
+				r.err = try([]*saveRequest{r})
+			}
+		}
+	}
+	for _, r := range batch {
+		close(r.done)
+	}
+}
+
+// saveRecord writes one poll's source state and entries.
+func (db *DB) saveRecord(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, plan *mergePlan, saved *[]int64) (aggregator.SaveResult, error) {
+	var res aggregator.SaveResult
+	// The source row must exist before entries reference it.
+	st := rec.State
+	st.Name = rec.Source.Name
+	if st.URL == "" {
+		st.URL = rec.Source.URL
+	}
+	if err := saveSource(ctx, tx, st); err != nil {
+		return res, err
+	}
+	for i := range rec.Entries {
+		created, changed, err := db.saveEntry(ctx, tx, rec, &rec.Entries[i], plan.items[i], plan.upTo, saved)
+		if err != nil {
+			return res, err
+		}
+		if created {
+			res.New++
+		} else if changed {
+			res.Updated++
+		}
+	}
+	if res.New > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE sources SET last_new = ? WHERE name = ?`, res.New, rec.Source.Name); err != nil {
+			return res, fmt.Errorf("save source %s: %w", rec.Source.Name, err)
+		}
 	}
 	return res, nil
 }

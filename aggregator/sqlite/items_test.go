@@ -1,8 +1,10 @@
 package sqlite_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -366,5 +368,38 @@ func TestUndatedCopyIsNotPrimary(t *testing.T) {
 	}
 	if it := got[0]; it.Title != "Dated copy" || !it.Published.Equal(base.Add(10*time.Minute)) {
 		t.Errorf("item = %q published %v, want the dated copy published %v", it.Title, it.Published, base.Add(10*time.Minute))
+	}
+}
+
+// TestBadSaveSparesOthers: polls saved together (group commit) with one
+// whose write fails: only that poll fails, the others' entries land.
+func TestBadSaveSparesOthers(t *testing.T) {
+	db, file := open(t)
+	if _, err := raw(t, file).Exec(`CREATE TRIGGER poison BEFORE INSERT ON entries WHEN NEW.title = 'poison'
+		BEGIN SELECT RAISE(ABORT, 'poisoned entry'); END`); err != nil {
+		t.Fatal(err)
+	}
+	const n = 16
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			src := source(fmt.Sprint("s", i))
+			title := fmt.Sprint("story ", i)
+			if i == 7 {
+				title = "poison"
+			}
+			_, errs[i] = db.Save(t.Context(), aggregator.FetchRecord{Source: src, Now: base,
+				Entries: []aggregator.Entry{entry(src.Name, fmt.Sprintf("https://example.org/%d", i), title, i)}})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if (i == 7) != (err != nil) {
+			t.Errorf("Save %d error = %v; want an error only for the poisoned one (7)", i, err)
+		}
+	}
+	if got := items(t, db, aggregator.ItemQuery{Limit: 100}); len(got) != n-1 {
+		t.Errorf("stored %d items, want %d", len(got), n-1)
 	}
 }

@@ -33,6 +33,7 @@ type DB struct {
 	read     *sql.DB
 	reader   *stmtCache // prepared statements on read
 	recent   recentIndex
+	saves    saveGroup            // group commit of concurrent polls
 	prepared map[string]*sql.Stmt // on write, before any transaction
 	// openedAt is the newest entry when the store was opened: merge
 	// candidates newer than that were saved by this process and are in
