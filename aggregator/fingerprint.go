@@ -168,7 +168,7 @@ func sketch(features []uint64, k int) []uint64 {
 		hs[i] = mix64(f ^ 0x9e3779b97f4a7c15)
 	}
 	slices.Sort(hs)
-	return hs[:min(k, len(hs))]
+	return slices.Clone(hs[:min(k, len(hs))]) // not the whole array behind it
 }
 
 // NewFingerprint fingerprints an entry's title and text.

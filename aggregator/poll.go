@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -45,7 +47,30 @@ type Poller struct {
 	MaxBackoff time.Duration
 	// Merge says when entries join other sources' copies of a story.
 	Merge MergePolicy
+	// CPU bounds how many polls parse and prepare at once (0: GOMAXPROCS).
+	CPU int
+
+	cpuOnce sync.Once
+	cpu     chan struct{}
 }
+
+func (p *Poller) acquireCPU(ctx context.Context) error {
+	p.cpuOnce.Do(func() {
+		n := p.CPU
+		if n <= 0 {
+			n = runtime.GOMAXPROCS(0)
+		}
+		p.cpu = make(chan struct{}, n)
+	})
+	select {
+	case p.cpu <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (p *Poller) releaseCPU() { <-p.cpu }
 
 // PollResult tells what one poll did.
 type PollResult struct {
@@ -122,17 +147,34 @@ func (p *Poller) Poll(ctx context.Context, src Source) (res PollResult) {
 	if err != nil {
 		known = nil // every entry is then cleaned and compared in full
 	}
-	feed, err := p.Parser.Parse(ctx, ParseInput{
-		Body: fr.Body, ContentType: fr.ContentType, URL: fr.URL,
-		Source: src.Name, Location: src.Location, Now: start,
-		Unchanged: func(e *Entry) bool { return unchanged(e, known) },
-	})
+	// Fetches wait on the network, so many run at once; parsing, tagging
+	// and fingerprinting use a core, so no more of them run than there
+	// are cores: more would only hold more memory at once.
+	if err := p.acquireCPU(ctx); err != nil {
+		res.Err = err
+		return res
+	}
+	var feed *Feed
+	var entries []Entry
+	var seen int
+	err = func() error {
+		defer p.releaseCPU() // a panic in the parser releases it too
+		var err error
+		feed, err = p.Parser.Parse(ctx, ParseInput{
+			Body: fr.Body, ContentType: fr.ContentType, URL: fr.URL,
+			Source: src.Name, Location: src.Location, Now: start,
+			Unchanged: func(e *Entry) bool { return unchanged(e, known) },
+		})
+		if err == nil {
+			entries, seen = p.prepare(src, feed.Entries)
+		}
+		return err
+	}()
 	if err != nil {
 		res.Err = err
 		p.fail(ctx, src, &st, &res, start)
 		return res
 	}
-	entries, seen := p.prepare(src, feed.Entries)
 	res.Entries = seen
 	st.ETag, st.LastModified = fr.ETag, fr.LastModified
 	st.Hints = Hints{TTL: feed.TTL, SkipHours: feed.SkipHours, SkipDays: feed.SkipDays}

@@ -242,3 +242,20 @@ func TestPollJitterSpreadsWithinBounds(t *testing.T) {
 		}
 	})
 }
+
+// TestPollPanicsReleaseTheCPU: a parser that panics must not keep its
+// slot, or after as many panics as cores every poll would wait forever.
+func TestPollPanicsReleaseTheCPU(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := &Poller{Store: newMemStore(), Parser: lineParser{}, CPU: 1,
+			Fetcher: fetchFunc(func(context.Context, FetchRequest) (*FetchResult, error) {
+				return &FetchResult{Status: 200, Body: []byte("PANIC")}, nil
+			})}
+		for i := range 3 {
+			res := p.Poll(context.Background(), Source{Name: "s", URL: "http://example.com/feed"})
+			if res.Err == nil || !strings.Contains(res.Err.Error(), "panic") {
+				t.Fatalf("poll %d: %v, want the recovered panic", i, res.Err)
+			}
+		}
+	})
+}

@@ -42,7 +42,7 @@ func salient(text string) []string {
 			if j == i { // a non-ASCII digit
 				j = i + size
 			}
-			n := strings.ReplaceAll(text[i:j], ",", "")
+			n := strings.Clone(strings.ReplaceAll(text[i:j], ",", "")) // not a view that keeps the whole text
 			if !isYear(n) {
 				out = append(out, n)
 			}

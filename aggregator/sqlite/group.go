@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/gleaner/gleaner/aggregator"
@@ -39,8 +40,11 @@ func (g *saveGroup) submit(r *saveRequest, write func([]*saveRequest)) {
 	g.leading = true
 	for len(g.queue) > 0 {
 		n := min(len(g.queue), maxBatch)
-		batch := g.queue[:n:n]
-		g.queue = g.queue[n:]
+		batch := slices.Clone(g.queue[:n])
+		clear(g.queue[:n]) // the queue must not keep written records alive
+		if g.queue = g.queue[n:]; len(g.queue) == 0 {
+			g.queue = nil
+		}
 		g.mu.Unlock()
 		write(batch)
 		g.mu.Lock()
