@@ -107,7 +107,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	}
 	// The writer keeps a larger page cache: merge lookups probe the key
 	// index all over.
-	write, err := sql.Open("sqlite", dsn("cache_size(-8192)")+"&_txlock=immediate")
+	write, err := sql.Open("sqlite", dsn("cache_size(-4096)")+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
@@ -129,7 +129,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		}
 		db.prepared[q] = st
 	}
-	read, err := sql.Open("sqlite", dsn("query_only(1)", "cache_size(-4096)"))
+	read, err := sql.Open("sqlite", dsn("query_only(1)", "cache_size(-2048)"))
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open %s: %w", file, err)
