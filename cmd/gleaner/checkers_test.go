@@ -48,26 +48,41 @@ func validateOutputs(t *testing.T, dir string, rendered map[string][]byte) {
 		}
 		files[name] = path
 	}
-	t.Run("jing", func(t *testing.T) {
-		_, err := exec.LookPath("jing")
-		requireChecker(t, "jing", err == nil)
-		for name, path := range files {
-			if !strings.HasSuffix(name, ".atom") {
-				continue
+	_, jingErr := exec.LookPath("jing")
+	checkers := []struct {
+		name, ext string
+		present   bool
+		command   func(path string) []string
+	}{
+		{"jing", ".atom", jingErr == nil, func(path string) []string {
+			return []string{"jing", "-c", filepath.Join(schema, "atom.rnc"), path}
+		}},
+		{"python3-feedparser", ".rss", hasCommand("/usr/bin/python3", "-c", "import feedparser"), func(path string) []string {
+			return []string{"/usr/bin/python3", "-c", feedparserCheck, path}
+		}},
+		{"python3-jsonschema", ".json", hasCommand("/usr/bin/python3", "-c", "import jsonschema"), func(path string) []string {
+			return []string{"/usr/bin/python3", "-c", jsonschemaCheck, filepath.Join(schema, "jsonfeed-schema-v1.1.json"), path}
+		}},
+	}
+	for _, c := range checkers {
+		t.Run(c.name, func(t *testing.T) {
+			requireChecker(t, c.name, c.present)
+			for name, path := range files {
+				if !strings.HasSuffix(name, c.ext) {
+					continue
+				}
+				args := c.command(path)
+				if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+					t.Errorf("%s rejects %s: %v\n%s", c.name, name, err, out)
+				}
 			}
-			out, err := exec.Command("jing", "-c", filepath.Join(schema, "atom.rnc"), path).CombinedOutput()
-			if err != nil {
-				t.Errorf("jing rejects %s: %v\n%s", name, err, out)
-			}
-		}
-	})
-	t.Run("feedparser", func(t *testing.T) {
-		requireChecker(t, "python3-feedparser", hasCommand("/usr/bin/python3", "-c", "import feedparser"))
-		for name, path := range files {
-			if !strings.HasSuffix(name, ".rss") {
-				continue
-			}
-			out, err := exec.Command("/usr/bin/python3", "-c", `
+		})
+	}
+}
+
+// feedparserCheck fails on a bozo parse, no entries, or an entry without
+// an id or a date.
+const feedparserCheck = `
 import sys, feedparser
 d = feedparser.parse(sys.argv[1])
 if d.bozo:
@@ -80,27 +95,12 @@ for e in d.entries:
     if not e.get("id") or not e.get("published_parsed"):
         print("entry without id or date:", e.get("title"))
         sys.exit(1)
-`, path).CombinedOutput()
-			if err != nil {
-				t.Errorf("feedparser rejects %s: %v\n%s", name, err, out)
-			}
-		}
-	})
-	t.Run("jsonschema", func(t *testing.T) {
-		requireChecker(t, "python3-jsonschema", hasCommand("/usr/bin/python3", "-c", "import jsonschema"))
-		for name, path := range files {
-			if !strings.HasSuffix(name, ".json") {
-				continue
-			}
-			out, err := exec.Command("/usr/bin/python3", "-c", `
+`
+
+// jsonschemaCheck validates a document against a JSON Schema.
+const jsonschemaCheck = `
 import sys, json, jsonschema
 schema = json.load(open(sys.argv[1]))
 doc = json.load(open(sys.argv[2]))
 jsonschema.validate(doc, schema)
-`, filepath.Join(schema, "jsonfeed-schema-v1.1.json"), path).CombinedOutput()
-			if err != nil {
-				t.Errorf("JSON Feed 1.1 schema rejects %s: %v\n%s", name, err, out)
-			}
-		}
-	})
-}
+`
