@@ -157,9 +157,10 @@ func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.Fetc
 	// Every hit, then counted by sorting: no map per lookup.
 	var hits []int64
 	for _, k := range keys {
-		for _, id := range r.byKey[k] {
-			if x := r.byID[id]; ok(x) {
-				hits = append(hits, id)
+		ids := r.byKey[k]
+		for i := len(ids) - 1; i >= 0 && ids[i] > after; i-- { // ids ascend: stop at the old ones
+			if x := r.byID[ids[i]]; ok(x) {
+				hits = append(hits, ids[i])
 			}
 		}
 	}
