@@ -12,11 +12,12 @@ const maxBatch = 32
 
 // saveRequest is one poll's record waiting for the writer.
 type saveRequest struct {
-	rec  *aggregator.FetchRecord
-	plan *mergePlan
-	res  aggregator.SaveResult
-	err  error
-	done chan struct{}
+	rec   *aggregator.FetchRecord
+	plan  *mergePlan
+	state *aggregator.SourceState // instead of rec: a poll that stored nothing
+	res   aggregator.SaveResult
+	err   error
+	done  chan struct{}
 }
 
 // saveGroup gathers the saves that arrive while the writer is busy into

@@ -45,6 +45,12 @@ func (db *DB) saveBatch(batch []*saveRequest) {
 			saved = saved[:0]
 			changed := false
 			for _, r := range reqs {
+				if r.state != nil {
+					if err := saveSource(ctx, tx, *r.state); err != nil {
+						return err
+					}
+					continue
+				}
 				var err error
 				if r.res, err = db.saveRecord(ctx, tx, r.rec, r.plan, &saved); err != nil {
 					return err

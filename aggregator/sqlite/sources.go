@@ -63,10 +63,14 @@ func scanSource(row interface{ Scan(...any) error }) (aggregator.SourceState, er
 }
 
 // RecordState writes a poll that brought no entries: a failure, or a 304.
+// It joins other polls' writes in one transaction, as Save does.
 func (db *DB) RecordState(ctx context.Context, st aggregator.SourceState) error {
-	return db.inTx(ctx, func(tx *wtx) error {
-		return saveSource(ctx, tx, st)
-	})
+	req := &saveRequest{state: &st, done: make(chan struct{})}
+	db.saves.submit(req, db.saveBatch)
+	if req.err != nil {
+		return fmt.Errorf("record state of %s: %w", st.Name, req.err)
+	}
+	return nil
 }
 
 // upsertSourceSQL writes a source's whole state; it runs once per poll,

@@ -43,6 +43,7 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			sources = append(sources, src)
 		}
 	}
+	yieldCPU()
 	a, err := newApp(ctx, cfg, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		return err
