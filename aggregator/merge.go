@@ -1,6 +1,7 @@
 package aggregator
 
 import (
+	"slices"
 	"time"
 )
 
@@ -102,25 +103,56 @@ func (p MergePolicy) Match(e *Entry, fp Fingerprint, candidates []Candidate) (in
 // template ("pledges $4.7 billion", "pledges $22.8 billion") differ there
 // even when their generic names (party, ministry) agree.
 func SameNames(a, b []string) bool {
+	return SameNameKeys(NameKeys(a), NameKeys(b))
+}
+
+// NameKeys hashes salient names for SameNameKeys: sorted, unique, with
+// the lowest bit set for numbers.
+func NameKeys(names []string) []uint64 {
+	keys := make([]uint64, len(names))
+	for i, n := range names {
+		keys[i] = hashString(n) &^ 1
+		if n != "" && n[0] >= '0' && n[0] <= '9' {
+			keys[i] |= 1
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// SameNameKeys is SameNames on hashed names: integer comparisons, for
+// the candidate filter that runs for every entry sharing sketch keys.
+func SameNameKeys(a, b []uint64) bool {
 	if len(a) == 0 || len(b) == 0 {
 		return true
 	}
-	if sharedShare(a, b) < minSalientShared {
-		return false
-	}
-	na, nb := numbers(a), numbers(b)
-	return len(na) == 0 || len(nb) == 0 || sharedShare(na, nb) > 0
-}
-
-// numbers are the salient tokens that are numbers (sorted, like names).
-func numbers(names []string) []string {
-	var out []string
-	for _, n := range names {
-		if n != "" && n[0] >= '0' && n[0] <= '9' {
-			out = append(out, n)
+	common, commonNumbers := 0, 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			common++
+			commonNumbers += int(a[i] & 1)
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
 		}
 	}
-	return out
+	if float64(common)/float64(min(len(a), len(b))) < minSalientShared {
+		return false
+	}
+	return commonNumbers > 0 || !hasNumber(a) || !hasNumber(b)
+}
+
+func hasNumber(keys []uint64) bool {
+	for _, k := range keys {
+		if k&1 == 1 {
+			return true
+		}
+	}
+	return false
 }
 
 func (p MergePolicy) inWindow(a, b time.Time) bool {

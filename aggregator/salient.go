@@ -77,24 +77,3 @@ func salient(text string) []string {
 func isYear(n string) bool {
 	return len(n) == 4 && (strings.HasPrefix(n, "19") || strings.HasPrefix(n, "20"))
 }
-
-// sharedShare is |a ∩ b| / min(|a|, |b|) over sorted sets.
-func sharedShare(a, b []string) float64 {
-	if len(a) == 0 || len(b) == 0 {
-		return 0
-	}
-	common := 0
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch c := strings.Compare(a[i], b[j]); {
-		case c == 0:
-			common++
-			i++
-			j++
-		case c < 0:
-			i++
-		default:
-			j++
-		}
-	}
-	return float64(common) / float64(min(len(a), len(b)))
-}

@@ -154,7 +154,7 @@ func (db *DB) saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecor
 		// that no one sees the new id in the store but not in memory, and
 		// later entries of this poll can join it; forgotten if it fails.
 		db.recent.add(recentEntry{id: entryID, itemID: itemID, published: millis(e.Published), source: e.Source,
-			mergeable: mergeable, canonical: canonical, titleKey: fp.TitleKey, keys: fingerprintKeys(fp), names: fp.Names})
+			mergeable: mergeable, canonical: canonical, titleKey: fp.TitleKey, keys: fingerprintKeys(fp), names: aggregator.NameKeys(fp.Names)})
 		*saved = append(*saved, entryID)
 		if err := indexEntry(ctx, tx, rec, entryID, e, false); err != nil {
 			return false, false, err

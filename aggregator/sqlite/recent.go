@@ -21,11 +21,19 @@ type recentEntry struct {
 	id, itemID int64
 	published  int64
 	source     string
+	sourceNo   int32
 	mergeable  bool
 	canonical  string
 	titleKey   string
 	keys       []int64
-	names      []string // salient names and numbers: a cheap first check
+	names      []uint64 // salient names and numbers (aggregator.NameKeys): a cheap first check
+}
+
+// recentRef is what the key lists hold: enough to filter a hit by
+// source and window without looking the entry up.
+type recentRef struct {
+	id, published int64
+	source        int32
 }
 
 // recentIndex is an in-memory twin of the merge index for the entries
@@ -37,7 +45,8 @@ type recentIndex struct {
 	mu      sync.Mutex
 	order   []int64 // ids, oldest first
 	byID    map[int64]*recentEntry
-	byKey   map[int64][]int64 // key → ids, oldest first
+	byKey   map[int64][]recentRef // key → entries, oldest first
+	sources map[string]int32      // interned source names
 	byLink  map[string]int64
 	byTitle map[string]int64
 	evicted int64 // the newest id forgotten
@@ -47,8 +56,10 @@ func (r *recentIndex) add(e recentEntry) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.byID == nil {
-		r.byID, r.byKey, r.byLink, r.byTitle = map[int64]*recentEntry{}, map[int64][]int64{}, map[string]int64{}, map[string]int64{}
+		r.byID, r.byKey, r.byLink, r.byTitle = map[int64]*recentEntry{}, map[int64][]recentRef{}, map[string]int64{}, map[string]int64{}
+		r.sources = map[string]int32{}
 	}
+	e.sourceNo = r.sourceNo(e.source)
 	r.order = append(r.order, e.id)
 	r.byID[e.id] = &e
 	r.indexEntry(&e)
@@ -67,11 +78,11 @@ func (r *recentIndex) indexEntry(e *recentEntry) {
 		return
 	}
 	for _, k := range e.keys {
-		ids := append(r.byKey[k], e.id)
-		if len(ids) > recentPerKey {
-			ids = ids[len(ids)-recentPerKey:]
+		refs := append(r.byKey[k], recentRef{id: e.id, published: e.published, source: e.sourceNo})
+		if len(refs) > recentPerKey {
+			refs = refs[len(refs)-recentPerKey:]
 		}
-		r.byKey[k] = ids
+		r.byKey[k] = refs
 	}
 	if e.canonical != "" {
 		r.byLink[e.canonical] = e.id
@@ -81,8 +92,18 @@ func (r *recentIndex) indexEntry(e *recentEntry) {
 	}
 }
 
+// sourceNo interns a source name.
+func (r *recentIndex) sourceNo(name string) int32 {
+	n, ok := r.sources[name]
+	if !ok {
+		n = int32(len(r.sources))
+		r.sources[name] = n
+	}
+	return n
+}
+
 func (r *recentIndex) rebuild() {
-	r.byKey, r.byLink, r.byTitle = map[int64][]int64{}, map[string]int64{}, map[string]int64{}
+	r.byKey, r.byLink, r.byTitle = map[int64][]recentRef{}, map[string]int64{}, map[string]int64{}
 	for _, id := range r.order {
 		r.indexEntry(r.byID[id])
 	}
@@ -154,13 +175,20 @@ func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.Fetc
 		r.mu.Unlock()
 		return x.itemID, nil
 	}
-	// Every hit, then counted by sorting: no map per lookup.
+	// Every hit, then counted by sorting: no map per lookup. Refs carry
+	// source and date, so most hits are dropped without a lookup; evicted
+	// entries are caught by the byID lookup of those that share two keys.
+	source, known := r.sources[e.Source]
+	if !known {
+		source = -1 // matches no stored entry
+	}
+	names := aggregator.NameKeys(e.Fingerprint.Names)
 	var hits []int64
 	for _, k := range keys {
-		ids := r.byKey[k]
-		for i := len(ids) - 1; i >= 0 && ids[i] > after; i-- { // ids ascend: stop at the old ones
-			if x := r.byID[ids[i]]; ok(x) {
-				hits = append(hits, ids[i])
+		refs := r.byKey[k]
+		for i := len(refs) - 1; i >= 0 && refs[i].id > after; i-- { // ids ascend: stop at the old ones
+			if x := &refs[i]; x.source != source && x.published >= pub-span && x.published <= pub+span {
+				hits = append(hits, x.id)
 			}
 		}
 	}
@@ -172,8 +200,11 @@ func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.Fetc
 		for ; i < len(hits) && hits[i] == id; i++ {
 			n++
 		}
+		if n < 2 {
+			continue
+		}
 		// Names and numbers veto look-alikes before their text is read.
-		if x := r.byID[id]; n >= 2 && aggregator.SameNames(e.Fingerprint.Names, x.names) {
+		if x := r.byID[id]; ok(x) && aggregator.SameNameKeys(names, x.names) {
 			ids = append(ids, id)
 			shared[id] = n
 		}
