@@ -147,14 +147,15 @@ func TestOpenTwice(t *testing.T) {
 	}
 }
 
-func TestJournalModeWAL(t *testing.T) {
+func TestJournalModeAndPageSize(t *testing.T) {
 	_, file := open(t)
 	var mode string
-	if err := raw(t, file).QueryRowContext(t.Context(), "PRAGMA journal_mode").Scan(&mode); err != nil {
+	var pageSize int
+	if err := raw(t, file).QueryRowContext(t.Context(), "SELECT journal_mode, page_size FROM pragma_journal_mode, pragma_page_size").Scan(&mode, &pageSize); err != nil {
 		t.Fatal(err)
 	}
-	if mode != "wal" {
-		t.Errorf("PRAGMA journal_mode = %q, want wal", mode)
+	if mode != "wal" || pageSize != 8192 {
+		t.Errorf("journal_mode %q, page_size %d; want wal, 8192", mode, pageSize)
 	}
 }
 
