@@ -58,21 +58,29 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 	defer srv.stop()
 	d := time.Duration(b.o.loadSeconds * float64(time.Second))
 	url := srv.base + "/feeds/all.rss"
-	resp, err := http.Get(url)
+	plain, err := fetchOnce(ctx, url, http.Header{"Accept-Encoding": {"identity"}})
 	if err != nil {
 		return nil, err
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	etag := resp.Header.Get("ETag")
-	if resp.StatusCode != http.StatusOK || etag == "" {
-		return nil, fmt.Errorf("GET %s: %s, ETag %q", url, resp.Status, etag)
+	gzipHeader := http.Header{"Accept-Encoding": {"gzip"}}
+	zipped, err := fetchOnce(ctx, url, gzipHeader)
+	if err != nil {
+		return nil, err
+	}
+	if zipped.encoding != "gzip" {
+		return nil, fmt.Errorf("GET %s with Accept-Encoding: gzip: Content-Encoding %q", url, zipped.encoding)
 	}
 	cached := load(ctx, url, http.Header{}, b.o.load, d, http.StatusOK)
-	cached.Name, cached.Baseline = "cached output (all.rss, 200)", staticBaseline(ctx, body, etag, false, b.o.load, d)
-	notModified := load(ctx, url, http.Header{"If-None-Match": {etag}}, b.o.load, d, http.StatusNotModified)
-	notModified.Name, notModified.Baseline = "304 answers (If-None-Match)", staticBaseline(ctx, body, etag, true, b.o.load, d)
-	r.loads = []loadResult{cached, notModified}
+	cached.Name = fmt.Sprintf("cached output (all.rss, 200, %d KB)", len(plain.body)>>10)
+	cached.Baseline = staticBaseline(ctx, plain.body, plain.etag, "", http.Header{}, http.StatusOK, b.o.load, d)
+	gzipped := load(ctx, url, gzipHeader, b.o.load, d, http.StatusOK)
+	gzipped.Name = fmt.Sprintf("cached output, gzip as feed readers ask (%d KB)", len(zipped.body)>>10)
+	gzipped.Baseline = staticBaseline(ctx, zipped.body, zipped.etag, "gzip", gzipHeader, http.StatusOK, b.o.load, d)
+	conditional := http.Header{"If-None-Match": {plain.etag}}
+	notModified := load(ctx, url, conditional, b.o.load, d, http.StatusNotModified)
+	notModified.Name = "304 answers (If-None-Match)"
+	notModified.Baseline = staticBaseline(ctx, plain.body, plain.etag, "", conditional, http.StatusNotModified, b.o.load, d)
+	r.loads = []loadResult{cached, gzipped, notModified}
 
 	step("serving while a poll cycle runs")
 	if err := b.farmPost(ctx, "/-/round"); err != nil {
@@ -123,4 +131,35 @@ func (r *report) write(w io.Writer) {
 			l.P50.Round(10*time.Microsecond), l.P99.Round(10*time.Microsecond), l.Errors)
 	}
 	fmt.Fprintln(w)
+}
+
+// response is one fetched representation of an output.
+type response struct {
+	body           []byte
+	etag, encoding string
+}
+
+// fetchOnce gets url's raw bytes, without the client decoding them.
+func fetchOnce(ctx context.Context, url string, header http.Header) (response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return response{}, err
+	}
+	req.Header = header
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	defer client.CloseIdleConnections()
+	resp, err := client.Do(req)
+	if err != nil {
+		return response{}, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return response{}, err
+	}
+	r := response{body: body, etag: resp.Header.Get("ETag"), encoding: resp.Header.Get("Content-Encoding")}
+	if resp.StatusCode != http.StatusOK || r.etag == "" {
+		return response{}, fmt.Errorf("GET %s: %s, ETag %q", url, resp.Status, r.etag)
+	}
+	return r, nil
 }

@@ -106,9 +106,10 @@ func (s *server) stop() {
 	s.cmd.Wait()
 }
 
-// staticBaseline serves body with its ETag from a plain net/http server in
-// this process and load-tests it the same way.
-func staticBaseline(ctx context.Context, body []byte, etag string, conditional bool, conns int, d time.Duration) float64 {
+// staticBaseline serves body with its ETag (and Content-Encoding, when
+// given) from a plain net/http server in this process and load-tests it
+// with the same request headers.
+func staticBaseline(ctx context.Context, body []byte, etag, encoding string, header http.Header, want, conns int, d time.Duration) float64 {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("ETag", etag)
 		if r.Header.Get("If-None-Match") == etag {
@@ -116,13 +117,11 @@ func staticBaseline(ctx context.Context, body []byte, etag string, conditional b
 			return
 		}
 		w.Header().Set("Content-Type", "application/rss+xml")
+		if encoding != "" {
+			w.Header().Set("Content-Encoding", encoding)
+		}
 		w.Write(body)
 	}))
 	defer ts.Close()
-	header, want := http.Header{}, http.StatusOK
-	if conditional {
-		header.Set("If-None-Match", etag)
-		want = http.StatusNotModified
-	}
 	return load(ctx, ts.URL, header, conns, d, want).perSecond()
 }

@@ -7,6 +7,7 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -109,8 +110,63 @@ type cacheKey struct {
 
 type cached struct {
 	version    int64
-	r          *Rendered
+	r          *encoded
 	refreshing bool
+}
+
+// encoded is a rendering with its gzip encoding: compressed once per
+// rendering rather than once per response, since feed readers ask for
+// gzip and an output is fetched many times between changes.
+type encoded struct {
+	*Rendered
+	gzipped []byte // nil when the body is too small to gain
+}
+
+// minGzip is the smallest body worth compressing: below a packet's
+// worth, gzip saves no round trip.
+const minGzip = 1400
+
+func encode(r *Rendered) (*encoded, error) {
+	e := &encoded{Rendered: r}
+	if len(r.Body) < minGzip {
+		return e, nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(r.Body) / 4)
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(r.Body); err != nil {
+		return nil, fmt.Errorf("gzip feed: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("gzip feed: %w", err)
+	}
+	e.gzipped = buf.Bytes()
+	return e, nil
+}
+
+// acceptsGzip reports whether a request's Accept-Encoding allows gzip:
+// named with a q above zero, or left to "*" when not named.
+func acceptsGzip(r *http.Request) bool {
+	gzipOK, starOK := -1, -1 // -1: not mentioned, 0: refused, 1: accepted
+	for _, header := range r.Header.Values("Accept-Encoding") {
+		for part := range strings.SplitSeq(header, ",") {
+			coding, params, _ := strings.Cut(part, ";")
+			ok := 1
+			if q, hasQ := strings.CutPrefix(strings.ReplaceAll(strings.ToLower(params), " ", ""), "q="); hasQ && strings.Trim(q, "0.") == "" {
+				ok = 0 // q=0, 0.0, 0.000
+			}
+			switch strings.ToLower(strings.TrimSpace(coding)) {
+			case "gzip", "x-gzip":
+				gzipOK = max(gzipOK, ok)
+			case "*":
+				starOK = max(starOK, ok)
+			}
+		}
+	}
+	if gzipOK >= 0 {
+		return gzipOK == 1
+	}
+	return starOK == 1
 }
 
 // New returns a Server for site.
@@ -174,10 +230,20 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", rendered.ContentType)
-	h.Set("ETag", rendered.ETag)
 	h.Set("Cache-Control", "public, max-age=60")
 	h.Set("X-Content-Type-Options", "nosniff")
-	http.ServeContent(w, r, "", rendered.LastModified, bytes.NewReader(rendered.Body))
+	h.Set("Vary", "Accept-Encoding")
+	body := rendered.Body
+	if rendered.gzipped != nil && acceptsGzip(r) {
+		// The same content in another encoding: the tag turns weak, as
+		// it does behind nginx, so either variant's tag revalidates.
+		body = rendered.gzipped
+		h.Set("Content-Encoding", "gzip")
+		h.Set("ETag", "W/"+rendered.ETag)
+	} else {
+		h.Set("ETag", rendered.ETag)
+	}
+	http.ServeContent(w, r, "", rendered.LastModified, bytes.NewReader(body))
 }
 
 // rendered returns an output's rendering. While the store has not
@@ -185,7 +251,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 // re-render in the background and every request meanwhile gets the
 // previous rendering: a poll that commits every few milliseconds must not
 // make each request render the feed again.
-func (s *Server) rendered(ctx context.Context, name string, f feeds.Format) (*Rendered, error) {
+func (s *Server) rendered(ctx context.Context, name string, f feeds.Format) (*encoded, error) {
 	version, err := s.currentVersion(ctx)
 	if err != nil {
 		return nil, err
@@ -207,7 +273,7 @@ func (s *Server) rendered(ctx context.Context, name string, f feeds.Format) (*Re
 		return c.r, nil
 	}
 	s.mu.Unlock()
-	r, err := Render(ctx, s.store, site, name, f)
+	r, err := renderEncoded(ctx, s.store, site, name, f)
 	if err != nil {
 		return nil, err
 	}
@@ -219,11 +285,19 @@ func (s *Server) rendered(ctx context.Context, name string, f feeds.Format) (*Re
 	return r, nil
 }
 
+func renderEncoded(ctx context.Context, store Store, site *Site, name string, f feeds.Format) (*encoded, error) {
+	r, err := Render(ctx, store, site, name, f)
+	if err != nil {
+		return nil, err
+	}
+	return encode(r)
+}
+
 // refresh renders an output again for the cache.
 func (s *Server) refresh(key cacheKey, site *Site, version int64) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	r, err := Render(ctx, s.store, site, key.output, key.format)
+	r, err := renderEncoded(ctx, s.store, site, key.output, key.format)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.cache[key]

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -193,5 +195,65 @@ func TestSetSiteDropsCache(t *testing.T) {
 	}
 	if r, _ := do(t, "GET", ts.URL+"/feeds/cyber.rss", nil); r.StatusCode != 404 {
 		t.Errorf("a removed output answers %d, want 404", r.StatusCode)
+	}
+}
+
+func TestGzip(t *testing.T) {
+	ts, store, _ := newTestServer(t)
+	day := time.Date(2024, 3, 6, 8, 0, 0, 0, time.UTC)
+	for i := range 20 { // enough text to be worth compressing
+		uid := fmt.Sprintf("bulk%d", i)
+		store.items = append(store.items, aggregator.Item{UID: uid, Title: "Patch Tuesday fixes " + uid, Link: "https://a.example/" + uid,
+			Published: day, Updated: day, Sources: []aggregator.ItemSource{{Name: "wire", Link: "https://a.example/" + uid}}})
+	}
+	url := ts.URL + "/feeds/all.atom"
+	_, plain := do(t, "GET", url, map[string]string{"Accept-Encoding": "identity"})
+	tests := []struct {
+		acceptEncoding string
+		gzipped        bool
+	}{
+		{"gzip", true},
+		{"br, gzip;q=0.8", true},
+		{"*", true},
+		{"x-gzip", true},
+		{"identity", false},
+		{"gzip;q=0", false},
+		{"gzip; q=0.000, *", false},
+		{"br", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.acceptEncoding, func(t *testing.T) {
+			resp, body := do(t, "GET", url, map[string]string{"Accept-Encoding": tt.acceptEncoding})
+			if resp.Header.Get("Vary") != "Accept-Encoding" {
+				t.Errorf("Vary = %q, want Accept-Encoding", resp.Header.Get("Vary"))
+			}
+			if got := resp.Header.Get("Content-Encoding") == "gzip"; got != tt.gzipped {
+				t.Fatalf("Content-Encoding %q, want gzip: %v", resp.Header.Get("Content-Encoding"), tt.gzipped)
+			}
+			if !tt.gzipped {
+				if body != plain {
+					t.Error("identity body differs")
+				}
+				return
+			}
+			zr, err := gzip.NewReader(strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			unzipped, err := io.ReadAll(zr)
+			if err != nil || string(unzipped) != plain {
+				t.Errorf("gunzipped body differs from the plain one (err %v)", err)
+			}
+			if len(body) >= len(plain) {
+				t.Errorf("gzip body %d bytes, plain %d", len(body), len(plain))
+			}
+			// Either variant's tag revalidates the gzip variant.
+			strong := strings.TrimPrefix(resp.Header.Get("ETag"), "W/")
+			for _, tag := range []string{strong, resp.Header.Get("ETag")} {
+				if r, _ := do(t, "GET", url, map[string]string{"Accept-Encoding": tt.acceptEncoding, "If-None-Match": tag}); r.StatusCode != 304 {
+					t.Errorf("If-None-Match %s: %d, want 304", tag, r.StatusCode)
+				}
+			}
+		})
 	}
 }
