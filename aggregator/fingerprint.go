@@ -173,9 +173,10 @@ func sketch(features []uint64, k int) []uint64 {
 
 // NewFingerprint fingerprints an entry's title and text.
 func NewFingerprint(e *Entry) Fingerprint {
-	features, cjk := shingles(entryText(e))
+	body := htmlText(e.Summary) + "\n" + htmlText(e.Content)
+	features, cjk := shingles(e.Title + "\n" + body)
 	return Fingerprint{Simhash: Simhash(features), Sketch: sketch(features, sketchSize), TitleKey: TitleKey(e.Title),
-		Shingles: shingles32(features), Names: salient(htmlText(e.Summary) + "\n" + htmlText(e.Content)), CJK: cjk}
+		Shingles: shingles32(features), Names: salient(body), CJK: cjk}
 }
 
 // shingles32 keeps the high 32 bits of each feature, sorted and unique.

@@ -160,10 +160,6 @@ func (p MergePolicy) inWindow(a, b time.Time) bool {
 	return d <= p.Span() && d >= -p.Span()
 }
 
-func entryText(e *Entry) string {
-	return e.Title + "\n" + htmlText(e.Summary) + "\n" + htmlText(e.Content)
-}
-
 // containment is |a ∩ b| / min(|a|, |b|) over sorted shingle sets; 0
 // when either is too small to judge.
 func containment(a, b []uint32) float64 {

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -50,6 +51,7 @@ type recentIndex struct {
 	byLink  map[string]int64
 	byTitle map[string]int64
 	evicted int64 // the newest id forgotten
+	hits    []int64
 }
 
 func (r *recentIndex) add(e recentEntry) {
@@ -183,7 +185,7 @@ func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.Fetc
 		source = -1 // matches no stored entry
 	}
 	names := aggregator.NameKeys(e.Fingerprint.Names)
-	var hits []int64
+	hits := r.hits[:0] // scratch, kept between lookups
 	for _, k := range keys {
 		refs := r.byKey[k]
 		for i := len(refs) - 1; i >= 0 && refs[i].id > after; i-- { // ids ascend: stop at the old ones
@@ -193,8 +195,11 @@ func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.Fetc
 		}
 	}
 	slices.Sort(hits)
-	shared := map[int64]int{}
-	var ids []int64
+	type candidate struct {
+		id     int64
+		shared int
+	}
+	var found []candidate
 	for i := 0; i < len(hits); {
 		id, n := hits[i], 0
 		for ; i < len(hits) && hits[i] == id; i++ {
@@ -205,17 +210,21 @@ func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.Fetc
 		}
 		// Names and numbers veto look-alikes before their text is read.
 		if x := r.byID[id]; ok(x) && aggregator.SameNameKeys(names, x.names) {
-			ids = append(ids, id)
-			shared[id] = n
+			found = append(found, candidate{id, n})
 		}
 	}
+	r.hits = hits
 	r.mu.Unlock()
-	if len(ids) == 0 {
+	if len(found) == 0 {
 		return 0, nil
 	}
-	if len(ids) > maxCandidates {
-		sortByShared(ids, shared)
-		ids = ids[:maxCandidates]
+	if len(found) > maxCandidates { // those sharing most keys, newest first
+		slices.SortFunc(found, func(a, b candidate) int { return cmp.Or(b.shared-a.shared, cmp.Compare(b.id, a.id)) })
+		found = found[:maxCandidates]
+	}
+	ids := make([]int64, len(found))
+	for i, c := range found {
+		ids[i] = c.id
 	}
 	cands, err := loadCandidates(ctx, q, e.Source, ids)
 	if err != nil {
