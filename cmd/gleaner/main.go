@@ -52,7 +52,6 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	stopProfile := profile(os.Getenv("GLEANER_CPUPROFILE"))
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	if dbgHook != nil { dbgHook() }
 	stopProfile()
 	heapProfile(os.Getenv("GLEANER_MEMPROFILE"))
 	stop()
@@ -180,4 +179,3 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	}
 	return nil
 }
-var dbgHook func()
