@@ -208,15 +208,14 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord) (*mer
 	if !db.recent.covers(floor, plan.upTo) {
 		floor = plan.upTo
 	}
+	known, err := db.knownKeys(ctx, rec)
+	if err != nil {
+		return nil, fmt.Errorf("plan merges: %w", err)
+	}
 	for i := range rec.Entries {
 		e := &rec.Entries[i]
-		var known int
-		err := db.reader.QueryRowContext(ctx, `SELECT 1 FROM entries WHERE source = ? AND key = ?`, e.Source, e.Key).Scan(&known)
-		if err == nil {
+		if known[e.Key] {
 			continue // an entry seen before keeps its item
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("plan merges: %w", err)
 		}
 		if plan.items[i], err = db.recent.match(ctx, db.reader, rec, e, aggregator.CanonicalURL(e.Link), 0); err != nil {
 			return nil, fmt.Errorf("plan merges: %w", err)
@@ -231,6 +230,37 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord) (*mer
 	return plan, nil
 }
 
+// knownKeys returns which of a poll's entries the store has, in one
+// query per poll rather than one per entry.
+func (db *DB) knownKeys(ctx context.Context, rec *aggregator.FetchRecord) (map[string]bool, error) {
+	known := map[string]bool{}
+	const chunk = 500 // well under SQLite's limit on parameters
+	for start := 0; start < len(rec.Entries); start += chunk {
+		part := rec.Entries[start:min(start+chunk, len(rec.Entries))]
+		args := []any{rec.Source.Name}
+		for i := range part {
+			args = append(args, part[i].Key)
+		}
+		rows, err := db.reader.QueryContext(ctx, `SELECT key FROM entries WHERE source = ? AND key IN (`+placeholders(len(part))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var key string
+			if err := rows.Scan(&key); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			known[key] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return known, nil
+}
+
 // itemFor returns the item a new entry joins: the one the plan found, or
 // one among the entries stored since the plan (this process's, from
 // memory; another process's, from the store), else a new item.
@@ -243,10 +273,11 @@ func (db *DB) itemFor(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord,
 		return itemID, false, err
 	}
 	// Entries another process stored meanwhile are not in memory: when
-	// there are any, look among them in the store.
-	var newest int64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM entries`).Scan(&newest); err != nil {
-		return 0, false, fmt.Errorf("look up newest entry: %w", err)
+	// there are any, look among them in the store. (Those stored since
+	// the transaction began are this process's.)
+	newest, err := tx.newestAtBegin(ctx)
+	if err != nil {
+		return 0, false, err
 	}
 	if newest > upTo && !db.recent.covers(upTo, newest) {
 		if itemID, err = findStory(ctx, tx, rec, e, upTo, newest); err != nil || itemID != 0 {

@@ -49,34 +49,46 @@ type stmtCache struct {
 	stmts map[string]*sql.Stmt
 }
 
-func (c *stmtCache) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+// stmt returns the prepared statement for query and whether the cache
+// keeps it; one it does not keep is the caller's to close.
+func (c *stmtCache) stmt(ctx context.Context, query string) (*sql.Stmt, bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if st, ok := c.stmts[query]; ok {
-		return st, nil
+		return st, true, nil
 	}
 	st, err := c.pool.PrepareContext(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if len(c.stmts) < 256 { // queries with lists of any length are not kept
-		c.stmts[query] = st
+	if len(c.stmts) >= 256 { // queries with lists of any length are not kept
+		return st, false, nil
 	}
-	return st, nil
+	c.stmts[query] = st
+	return st, true, nil
 }
 
+// Closing a statement waits for its open rows, so a statement the cache
+// does not keep is closed as soon as its query has started.
+
 func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st, err := c.stmt(ctx, query)
+	st, kept, err := c.stmt(ctx, query)
 	if err != nil {
 		return nil, err
+	}
+	if !kept {
+		defer st.Close()
 	}
 	return st.QueryContext(ctx, args...)
 }
 
 func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := c.stmt(ctx, query)
+	st, kept, err := c.stmt(ctx, query)
 	if err != nil {
 		return c.pool.QueryRowContext(ctx, query, args...) // fails again, with the error
+	}
+	if !kept {
+		defer st.Close()
 	}
 	return st.QueryRowContext(ctx, args...)
 }
@@ -202,7 +214,7 @@ func (db *DB) inTx(ctx context.Context, fn func(*wtx) error) error {
 	if err != nil {
 		return err
 	}
-	w := &wtx{Tx: tx, stmts: map[string]*sql.Stmt{}, prepared: db.prepared}
+	w := &wtx{Tx: tx, stmts: map[string]*sql.Stmt{}, prepared: db.prepared, newest: -1}
 	if err := fn(w); err != nil {
 		tx.Rollback()
 		return err
@@ -218,6 +230,19 @@ type wtx struct {
 	*sql.Tx
 	stmts    map[string]*sql.Stmt
 	prepared map[string]*sql.Stmt // on the writer's connection, for every transaction
+	newest   int64                // the newest entry when the transaction began; -1 until read
+}
+
+// newestAtBegin returns the newest entry id when the transaction began:
+// what other processes could have written. Entries newer than that are
+// this transaction's own.
+func (w *wtx) newestAtBegin(ctx context.Context) (int64, error) {
+	if w.newest < 0 {
+		if err := w.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM entries`).Scan(&w.newest); err != nil {
+			return 0, fmt.Errorf("look up newest entry: %w", err)
+		}
+	}
+	return w.newest, nil
 }
 
 func (w *wtx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
