@@ -195,8 +195,14 @@ type mergePlan struct {
 
 func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord) (*mergePlan, error) {
 	plan := &mergePlan{items: make([]int64, len(rec.Entries))}
-	if rec.Merge.Disabled || rec.Source.NoMerge {
+	if len(rec.Entries) == 0 || rec.Merge.Disabled || rec.Source.NoMerge {
 		return plan, nil
+	}
+	select {
+	case db.planning <- struct{}{}:
+		defer func() { <-db.planning }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("plan merges: %w", ctx.Err())
 	}
 	if err := db.reader.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM entries`).Scan(&plan.upTo); err != nil {
 		return nil, fmt.Errorf("plan merges: %w", err)

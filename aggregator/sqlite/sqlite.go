@@ -39,6 +39,10 @@ type DB struct {
 	// candidates newer than that were saved by this process and are in
 	// recent.
 	openedAt int64
+	// planning bounds how many polls look for merge candidates at once:
+	// one core fewer than there are, so that the single writer, which
+	// every poll waits for, is not left waiting for a core.
+	planning chan struct{}
 }
 
 // stmtCache prepares each distinct statement once on a pool; database/sql
@@ -125,7 +129,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	db := &DB{write: write}
+	db := &DB{write: write, planning: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	// The page size takes only while the file is new, before WAL mode is
 	// set (the driver orders DSN pragmas by name, so it cannot go there).
 	// Entries run to about 2 KB, and two rarely fit a 4 KB page.
