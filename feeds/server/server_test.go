@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -253,6 +254,63 @@ func TestGzip(t *testing.T) {
 				if r, _ := do(t, "GET", url, map[string]string{"Accept-Encoding": tt.acceptEncoding, "If-None-Match": tag}); r.StatusCode != 304 {
 					t.Errorf("If-None-Match %s: %d, want 304", tag, r.StatusCode)
 				}
+			}
+		})
+	}
+}
+
+func TestServeBytes(t *testing.T) {
+	body := []byte(strings.Repeat("<item/>", 100))
+	modified := time.Date(2026, 11, 28, 12, 0, 0, 500e6, time.UTC)
+	const etag = `"abc123"`
+	atModified := modified.Format(http.TimeFormat)
+	before := modified.Add(-time.Hour).Format(http.TimeFormat)
+	tests := []struct {
+		name     string
+		method   string
+		header   map[string]string
+		status   int
+		bodyLen  int
+		lastMod  bool // Last-Modified is sent
+		typeSent bool // Content-Type is sent
+	}{
+		{"plain GET", "GET", nil, 200, len(body), true, true},
+		{"HEAD", "HEAD", nil, 200, 0, true, true},
+		{"matching tag", "GET", map[string]string{"If-None-Match": etag}, 304, 0, false, false},
+		{"weak form of the tag", "GET", map[string]string{"If-None-Match": `W/"abc123"`}, 304, 0, false, false},
+		{"tag in a list", "GET", map[string]string{"If-None-Match": `"zzz", "abc123"`}, 304, 0, false, false},
+		{"any tag", "GET", map[string]string{"If-None-Match": `*`}, 304, 0, false, false},
+		{"other tag", "GET", map[string]string{"If-None-Match": `"zzz"`}, 200, len(body), true, true},
+		{"tag decides over date", "GET", map[string]string{"If-None-Match": `"zzz"`, "If-Modified-Since": atModified}, 200, len(body), true, true},
+		{"date at the second", "GET", map[string]string{"If-Modified-Since": atModified}, 304, 0, false, false},
+		{"older date", "GET", map[string]string{"If-Modified-Since": before}, 200, len(body), true, true},
+		{"unreadable date", "GET", map[string]string{"If-Modified-Since": "yesterday"}, 200, len(body), true, true},
+		{"range", "GET", map[string]string{"Range": "bytes=0-6"}, 206, 7, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(tt.method, "/feeds/all.rss", nil)
+			for k, v := range tt.header {
+				r.Header.Set(k, v)
+			}
+			w := httptest.NewRecorder()
+			w.Header().Set("ETag", etag)
+			w.Header().Set("Content-Type", "application/rss+xml")
+			serveBytes(w, r, body, modified)
+			if w.Code != tt.status || w.Body.Len() != tt.bodyLen {
+				t.Fatalf("%d with %d bytes, want %d with %d", w.Code, w.Body.Len(), tt.status, tt.bodyLen)
+			}
+			if got := w.Header().Get("Last-Modified") != ""; got != tt.lastMod {
+				t.Errorf("Last-Modified sent: %v, want %v", got, tt.lastMod)
+			}
+			if got := w.Header().Get("Content-Type") != ""; got != tt.typeSent {
+				t.Errorf("Content-Type sent: %v, want %v", got, tt.typeSent)
+			}
+			if w.Header().Get("ETag") != etag {
+				t.Errorf("ETag %q, want %q", w.Header().Get("ETag"), etag)
+			}
+			if tt.status == 200 && w.Header().Get("Content-Length") != strconv.Itoa(len(body)) {
+				t.Errorf("Content-Length %q, want %d", w.Header().Get("Content-Length"), len(body))
 			}
 		})
 	}
