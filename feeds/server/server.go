@@ -95,7 +95,8 @@ type Server struct {
 	mu        sync.RWMutex
 	site      *Site
 	cache     map[cacheKey]*cached
-	version   int64     // the store's version, as last read
+	first     map[cacheKey]*firstRender // outputs not yet cached, being rendered
+	version   int64                     // the store's version, as last read
 	versionAt time.Time // when it was read
 }
 
@@ -107,6 +108,17 @@ const versionTTL = 250 * time.Millisecond
 type cacheKey struct {
 	output string
 	format feeds.Format
+}
+
+// firstRender is an output's first rendering under a site, which the
+// requests that arrive meanwhile wait for instead of each rendering the
+// feed again: a feed reader fleet reconnecting to a restarted server
+// would otherwise render it once per connection.
+type firstRender struct {
+	site *Site
+	done chan struct{}
+	r    *encoded
+	err  error
 }
 
 type cached struct {
@@ -175,7 +187,7 @@ func New(store Store, site Site, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{store: store, log: log, site: &site, cache: map[cacheKey]*cached{}}
+	return &Server{store: store, log: log, site: &site, cache: map[cacheKey]*cached{}, first: map[cacheKey]*firstRender{}}
 }
 
 // SetSite replaces the published site (on reload) and drops the cache.
@@ -320,17 +332,32 @@ func (s *Server) rendered(ctx context.Context, name string, f feeds.Format) (*en
 		s.mu.Unlock()
 		return c.r, nil
 	}
-	s.mu.Unlock()
-	r, err := renderEncoded(ctx, s.store, site, name, f)
-	if err != nil {
-		return nil, err
+	if p := s.first[key]; p != nil && p.site == site {
+		s.mu.Unlock()
+		select {
+		case <-p.done:
+			return p.r, p.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
+	p := &firstRender{site: site, done: make(chan struct{})}
+	s.first[key] = p
+	s.mu.Unlock()
+	// Rendered for every waiter: one client leaving must not fail the rest.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	p.r, p.err = renderEncoded(rctx, s.store, site, name, f)
+	cancel()
 	s.mu.Lock()
-	if s.site == site {
-		s.cache[key] = &cached{version: version, r: r}
+	if p.err == nil && s.site == site {
+		s.cache[key] = &cached{version: version, r: p.r}
+	}
+	if s.first[key] == p {
+		delete(s.first, key)
 	}
 	s.mu.Unlock()
-	return r, nil
+	close(p.done)
+	return p.r, p.err
 }
 
 func renderEncoded(ctx context.Context, store Store, site *Site, name string, f feeds.Format) (*encoded, error) {

@@ -23,9 +23,13 @@ type memStore struct {
 	items   []aggregator.Item
 	version int64
 	queries int
+	gate    chan struct{} // when set, Items waits for it to close
 }
 
 func (m *memStore) Items(_ context.Context, q aggregator.ItemQuery) ([]aggregator.Item, error) {
+	if m.gate != nil {
+		<-m.gate
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.queries++
@@ -313,5 +317,38 @@ func TestServeBytes(t *testing.T) {
 				t.Errorf("Content-Length %q, want %d", w.Header().Get("Content-Length"), len(body))
 			}
 		})
+	}
+}
+
+func TestFirstRenderShared(t *testing.T) {
+	ts, store, _ := newTestServer(t)
+	store.gate = make(chan struct{})
+	const clients = 16
+	bodies := make(chan string, clients)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			resp, body := do(t, "GET", ts.URL+"/feeds/all.rss", nil)
+			if resp.StatusCode != 200 {
+				t.Errorf("status %d", resp.StatusCode)
+			}
+			bodies <- body
+		})
+	}
+	// Let every request reach the server before the first render ends.
+	time.Sleep(200 * time.Millisecond)
+	close(store.gate)
+	wg.Wait()
+	close(bodies)
+	first := <-bodies
+	for b := range bodies {
+		if b != first {
+			t.Fatal("clients got different bodies")
+		}
+	}
+	store.mu.Lock()
+	defer store.mu.Unlock()
+	if store.queries != 1 {
+		t.Errorf("%d concurrent first requests rendered %d times, want once", clients, store.queries)
 	}
 }
