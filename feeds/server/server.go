@@ -97,7 +97,7 @@ type Server struct {
 	cache     map[cacheKey]*cached
 	first     map[cacheKey]*firstRender // outputs not yet cached, being rendered
 	version   int64                     // the store's version, as last read
-	versionAt time.Time // when it was read
+	versionAt time.Time                 // when it was read
 }
 
 // versionTTL is how long the store's version is trusted before it is read
