@@ -33,8 +33,8 @@ type DB struct {
 	read     *sql.DB
 	reader   *stmtCache // prepared statements on read
 	recent   recentIndex
-	saves    saveGroup            // group commit of concurrent polls
-	prepared map[string]*sql.Stmt // on write, before any transaction
+	saves    saveGroup    // group commit of concurrent polls
+	prepared *writerStmts // on write's connection, for every transaction
 	// openedAt is the newest entry when the store was opened: merge
 	// candidates newer than that were saved by this process and are in
 	// recent.
@@ -129,7 +129,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	db := &DB{write: write, planning: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
+	db := &DB{write: write, prepared: &writerStmts{kept: map[string]*sql.Stmt{}, wanted: map[string]bool{}}, planning: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	// The page size takes only while the file is new, before WAL mode is
 	// set (the driver orders DSN pragmas by name, so it cannot go there).
 	// Entries run to about 2 KB, and two rarely fit a 4 KB page.
@@ -142,17 +142,6 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open %s: %w", file, err)
-	}
-	// Statements every poll runs, prepared once on the writer's only
-	// connection (inside a transaction that connection is taken).
-	db.prepared = map[string]*sql.Stmt{}
-	for _, q := range []string{upsertSourceSQL, bumpVersionSQL} {
-		st, err := write.PrepareContext(ctx, q)
-		if err != nil {
-			write.Close()
-			return nil, fmt.Errorf("open %s: %w", file, err)
-		}
-		db.prepared[q] = st
 	}
 	read, err := sql.Open("sqlite", dsn("query_only(1)", "cache_size(-2048)"))
 	if err != nil {
@@ -172,9 +161,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 // Close closes both pools.
 func (db *DB) Close() error {
 	db.reader.close()
-	for _, st := range db.prepared {
-		st.Close()
-	}
+	db.prepared.close()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
@@ -213,7 +200,55 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// writerStmts keeps statements prepared on the writer's only connection
+// across transactions. A transaction cannot prepare there (it holds the
+// connection), so one that needs a statement not kept yet prepares its
+// own copy and asks for it; the next transaction prepares it before it
+// begins.
+type writerStmts struct {
+	mu     sync.Mutex
+	kept   map[string]*sql.Stmt
+	wanted map[string]bool
+}
+
+// maxWriterStmts bounds the statements kept: a few dozen shapes of
+// statement cover every write, and rare ones need not stay.
+const maxWriterStmts = 128
+
+func (ws *writerStmts) get(query string) (*sql.Stmt, bool) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	st, ok := ws.kept[query]
+	if !ok && len(ws.kept)+len(ws.wanted) < maxWriterStmts {
+		ws.wanted[query] = true
+	}
+	return st, ok
+}
+
+// prepareWanted prepares on pool, while no transaction holds its
+// connection, the statements transactions asked for. A statement that
+// fails to prepare is not asked for again.
+func (ws *writerStmts) prepareWanted(ctx context.Context, pool *sql.DB) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	for query := range ws.wanted {
+		delete(ws.wanted, query)
+		if st, err := pool.PrepareContext(ctx, query); err == nil {
+			ws.kept[query] = st
+		}
+	}
+}
+
+func (ws *writerStmts) close() {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	for _, st := range ws.kept {
+		st.Close()
+	}
+}
+
 func (db *DB) inTx(ctx context.Context, fn func(*wtx) error) error {
+	db.prepared.prepareWanted(ctx, db.write)
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -233,8 +268,8 @@ func (db *DB) inTx(ctx context.Context, fn func(*wtx) error) error {
 type wtx struct {
 	*sql.Tx
 	stmts    map[string]*sql.Stmt
-	prepared map[string]*sql.Stmt // on the writer's connection, for every transaction
-	newest   int64                // the newest entry when the transaction began; -1 until read
+	prepared *writerStmts
+	newest   int64 // the newest entry when the transaction began; -1 until read
 }
 
 // newestAtBegin returns the newest entry id when the transaction began:
@@ -253,7 +288,7 @@ func (w *wtx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := w.stmts[query]; ok {
 		return st, nil
 	}
-	if st, ok := w.prepared[query]; ok {
+	if st, ok := w.prepared.get(query); ok {
 		st = w.Tx.StmtContext(ctx, st) // the writer has one connection: no new prepare
 		w.stmts[query] = st
 		return st, nil
