@@ -2,9 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -83,7 +81,11 @@ func (db *DB) saveBatch(batch []*saveRequest) {
 	}
 }
 
-// saveRecord writes one poll's source state and entries.
+// saveRecord writes one poll's source state and entries. New entries,
+// most of a first poll, are gathered and written at the end in a few
+// multi-row statements, instead of half a dozen statements each: in a
+// cold cycle the single writer spent most of its time running
+// statements, not storing rows.
 func (db *DB) saveRecord(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, plan *mergePlan, saved *[]int64) (aggregator.SaveResult, error) {
 	var res aggregator.SaveResult
 	// The source row must exist before entries reference it.
@@ -95,15 +97,49 @@ func (db *DB) saveRecord(ctx context.Context, tx *wtx, rec *aggregator.FetchReco
 	if err := saveSource(ctx, tx, st); err != nil {
 		return res, err
 	}
+	stored, err := storedEntries(ctx, tx, rec)
+	if err != nil {
+		return res, err
+	}
+	var rows newRows
+	var joins []joinedItem
+	added := map[string]bool{}
 	for i := range rec.Entries {
-		created, changed, err := db.saveEntry(ctx, tx, rec, &rec.Entries[i], plan.items[i], plan.upTo, saved)
+		e := &rec.Entries[i]
+		if old, ok := stored[e.Key]; ok {
+			changed, err := updateEntry(ctx, tx, rec, e, old)
+			if err != nil {
+				return res, err
+			}
+			if changed {
+				res.Updated++
+			}
+			continue
+		}
+		if added[e.Key] {
+			continue // a repeat within the document: the first stands
+		}
+		added[e.Key] = true
+		joined, err := db.addEntry(ctx, tx, rec, e, plan.items[i], plan.upTo, saved, &rows)
 		if err != nil {
 			return res, err
 		}
-		if created {
-			res.New++
-		} else if changed {
-			res.Updated++
+		if joined != nil {
+			joins = append(joins, *joined)
+		}
+		res.New++
+	}
+	if err := rows.write(ctx, tx); err != nil {
+		return res, err
+	}
+	// Entries that joined another source's item: once they are stored,
+	// the item's primary copy and tags take them into account.
+	for _, j := range joins {
+		if err := choosePrimary(ctx, tx, j.itemID, j.entryID, rec.Source.Priority, j.entry); err != nil {
+			return res, err
+		}
+		if err := retagItem(ctx, tx, j.itemID); err != nil {
+			return res, err
 		}
 	}
 	if res.New > 0 {
@@ -114,101 +150,195 @@ func (db *DB) saveRecord(ctx context.Context, tx *wtx, rec *aggregator.FetchReco
 	return res, nil
 }
 
-// saveEntry inserts a new entry (under a new item, or under the item of
-// another source's copy of the same story) or updates a known one in
-// place when its content changed.
-func (db *DB) saveEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry,
-	planned, upTo int64, saved *[]int64) (created, changed bool, err error) {
-	hash := aggregator.ContentHash(e)
+// storedEntry is what updating an entry needs of its stored row.
+type storedEntry struct {
+	id, itemID int64
+	hash, tags string
+	published  int64
+}
+
+// storedEntries returns the rows the store holds for a poll's entries,
+// by key, in one statement: the keys go in as one JSON array, so the
+// statement is the same for any number of them.
+func storedEntries(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord) (map[string]storedEntry, error) {
+	if len(rec.Entries) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, len(rec.Entries))
+	for i := range rec.Entries {
+		keys[i] = rec.Entries[i].Key
+	}
+	list, err := json.Marshal(keys)
+	if err != nil {
+		return nil, fmt.Errorf("look up entries: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `
+		SELECT key, id, item_id, hash, tags, published FROM entries
+		WHERE source = ? AND key IN (SELECT value FROM json_each(?))`, rec.Source.Name, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("look up entries: %w", err)
+	}
+	defer rows.Close()
+	stored := map[string]storedEntry{}
+	for rows.Next() {
+		var key string
+		var old storedEntry
+		if err := rows.Scan(&key, &old.id, &old.itemID, &old.hash, &old.tags, &old.published); err != nil {
+			return nil, fmt.Errorf("look up entries: %w", err)
+		}
+		stored[key] = old
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("look up entries: %w", err)
+	}
+	return stored, nil
+}
+
+// joinedItem is a new entry that joined an item already stored.
+type joinedItem struct {
+	itemID, entryID int64
+	entry           *aggregator.Entry
+}
+
+// addEntry files a new entry under a new item, or under the item of
+// another source's copy of the same story, and gathers its rows in rows.
+// Ids are assigned here, not by the inserts, so that an item can name
+// its primary entry and memory can hold the entry before either is
+// written. It returns the item joined, if any.
+func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry,
+	planned, upTo int64, saved *[]int64, rows *newRows) (*joinedItem, error) {
 	canonical := aggregator.CanonicalURL(e.Link)
-	cats, tags := jsonList(e.Categories), jsonList(e.Tags)
 	fp := e.Fingerprint
 	mergeable := !rec.Source.NoMerge && !rec.Merge.Disabled
-
-	var id, itemID int64
-	var oldHash, oldTags string
-	var published int64
-	err = tx.QueryRowContext(ctx, `SELECT id, item_id, hash, tags, published FROM entries WHERE source = ? AND key = ?`,
-		e.Source, e.Key).Scan(&id, &itemID, &oldHash, &oldTags, &published)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		var newItem bool
-		itemID, newItem, err = db.itemFor(ctx, tx, rec, e, canonical, planned, upTo)
-		if err != nil {
-			return false, false, err
-		}
-		r, err := tx.ExecContext(ctx, `
-			INSERT INTO entries (item_id, source, key, guid, link, canonical_link, title, summary,
-				content, author, categories, tags, hash, published, updated, first_seen,
-				simhash, title_key, priority, mergeable, cves, indicators, shingles, names, raw_hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			itemID, e.Source, e.Key, e.GUID, e.Link, canonical, e.Title, e.Summary,
-			e.Content, e.Author, cats, tags, hash, millis(e.Published), millis(e.Updated), millis(rec.Now),
-			int64(fp.Simhash), fp.TitleKey, rec.Source.Priority, mergeable, jsonList(e.CVEs), jsonList(e.Indicators),
-			encodeShingles(fp.Shingles), strings.Join(fp.Names, "\n"), e.RawHash)
-		if err != nil {
-			return false, false, fmt.Errorf("insert entry %s: %w", e.Key, err)
-		}
-		entryID, _ := r.LastInsertId()
-		// Remembered at once, while this transaction holds the writer, so
-		// that no one sees the new id in the store but not in memory, and
-		// later entries of this poll can join it; forgotten if it fails.
-		db.recent.add(recentEntry{id: entryID, itemID: itemID, published: millis(e.Published), source: e.Source,
-			mergeable: mergeable, canonical: canonical, titleKey: fp.TitleKey, keys: fingerprintKeys(fp), names: aggregator.NameKeys(fp.Names)})
-		*saved = append(*saved, entryID)
-		if err := indexEntry(ctx, tx, rec, entryID, e, false); err != nil {
-			return false, false, err
-		}
-		if newItem {
-			// The item's only copy: its primary, its dates and its tags.
-			if _, err := tx.ExecContext(ctx, `UPDATE items SET primary_entry = ? WHERE id = ?`, entryID, itemID); err != nil {
-				return false, false, fmt.Errorf("set primary: %w", err)
-			}
-			return true, false, insertTags(ctx, tx, itemID, e.Tags)
-		}
-		if err := choosePrimary(ctx, tx, itemID, entryID, rec.Source.Priority, e); err != nil {
-			return false, false, err
-		}
-		return true, false, retagItem(ctx, tx, itemID)
-	case err != nil:
-		return false, false, fmt.Errorf("look up entry %s: %w", e.Key, err)
+	itemID, err := db.itemFor(ctx, tx, rec, e, canonical, planned, upTo)
+	if err != nil {
+		return nil, err
 	}
-	if oldHash == hash && oldTags == tags {
+	entryID, err := tx.nextEntryID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	newItem := itemID == 0
+	if newItem {
+		if itemID, err = tx.nextItemID(ctx); err != nil {
+			return nil, err
+		}
+		rows.items.add(itemID, aggregator.NewUID(e.Source, e.Key), entryID, millis(e.Published), millis(e.Updated), millis(rec.Now))
+		for _, tag := range e.Tags {
+			rows.tags.add(itemID, tag)
+		}
+	}
+	rows.entries.add(entryID, itemID, e.Source, e.Key, e.GUID, e.Link, canonical, e.Title, e.Summary,
+		e.Content, e.Author, jsonList(e.Categories), jsonList(e.Tags), aggregator.ContentHash(e),
+		millis(e.Published), millis(e.Updated), millis(rec.Now),
+		int64(fp.Simhash), fp.TitleKey, rec.Source.Priority, mergeable, jsonList(e.CVEs), jsonList(e.Indicators),
+		encodeShingles(fp.Shingles), strings.Join(fp.Names, "\n"), e.RawHash)
+	if mergeable && fp.Simhash != 0 {
+		for _, k := range fingerprintKeys(fp) {
+			rows.keys.add(k, millis(e.Published), entryID)
+		}
+	}
+	// Remembered at once, while this transaction holds the writer, so
+	// that no one sees the new id in the store but not in memory, and
+	// later polls of this transaction can join it; forgotten if it fails.
+	db.recent.add(recentEntry{id: entryID, itemID: itemID, published: millis(e.Published), source: e.Source,
+		mergeable: mergeable, canonical: canonical, titleKey: fp.TitleKey, keys: fingerprintKeys(fp), names: aggregator.NameKeys(fp.Names)})
+	*saved = append(*saved, entryID)
+	if newItem {
+		return nil, nil
+	}
+	return &joinedItem{itemID: itemID, entryID: entryID, entry: e}, nil
+}
+
+// updateEntry updates a stored entry in place when its content or tags
+// changed, and reports whether they did.
+func updateEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry, old storedEntry) (bool, error) {
+	hash, tags := aggregator.ContentHash(e), jsonList(e.Tags)
+	if old.hash == hash && old.tags == tags {
 		if e.RawHash != "" {
 			// The same entry from an upstream that reformatted it: remember
 			// the new form so that the next poll skips it early.
-			if _, err := tx.ExecContext(ctx, `UPDATE entries SET raw_hash = ? WHERE id = ? AND raw_hash <> ?`, e.RawHash, id, e.RawHash); err != nil {
-				return false, false, fmt.Errorf("update entry %s: %w", e.Key, err)
+			if _, err := tx.ExecContext(ctx, `UPDATE entries SET raw_hash = ? WHERE id = ? AND raw_hash <> ?`, e.RawHash, old.id, e.RawHash); err != nil {
+				return false, fmt.Errorf("update entry %s: %w", e.Key, err)
 			}
 		}
-		return false, false, nil
+		return false, nil
 	}
 	// An edit: same entry, same published date, a newer updated date.
-	updated := max(millis(e.Updated), published)
-	if oldHash != hash {
+	updated := max(millis(e.Updated), old.published)
+	if old.hash != hash {
 		updated = max(updated, millis(rec.Now))
 	}
+	fp := e.Fingerprint
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE entries SET guid = ?, link = ?, canonical_link = ?, title = ?, summary = ?, content = ?,
 			author = ?, categories = ?, tags = ?, hash = ?, updated = ?, simhash = ?, title_key = ?, mergeable = ?,
 			cves = ?, indicators = ?, shingles = ?, names = ?, raw_hash = ?
 		WHERE id = ?`,
-		e.GUID, e.Link, canonical, e.Title, e.Summary, e.Content, e.Author, cats, tags, hash, updated,
-		int64(fp.Simhash), fp.TitleKey, mergeable, jsonList(e.CVEs), jsonList(e.Indicators),
-		encodeShingles(fp.Shingles), strings.Join(fp.Names, "\n"), e.RawHash, id); err != nil {
-		return false, false, fmt.Errorf("update entry %s: %w", e.Key, err)
+		e.GUID, e.Link, aggregator.CanonicalURL(e.Link), e.Title, e.Summary, e.Content, e.Author, jsonList(e.Categories), tags, hash, updated,
+		int64(fp.Simhash), fp.TitleKey, !rec.Source.NoMerge && !rec.Merge.Disabled, jsonList(e.CVEs), jsonList(e.Indicators),
+		encodeShingles(fp.Shingles), strings.Join(fp.Names, "\n"), e.RawHash, old.id); err != nil {
+		return false, fmt.Errorf("update entry %s: %w", e.Key, err)
 	}
-	if oldHash != hash {
-		e.Published = fromMillis(published) // keys are filed under the first date
-		if err := indexEntry(ctx, tx, rec, id, e, true); err != nil {
-			return false, false, err
+	if old.hash != hash {
+		e.Published = fromMillis(old.published) // keys are filed under the first date
+		if err := indexEntry(ctx, tx, rec, old.id, e, true); err != nil {
+			return false, err
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `
-		UPDATE items SET updated = max(updated, ?) WHERE id = ?`, updated, itemID); err != nil {
-		return false, false, fmt.Errorf("update item: %w", err)
+		UPDATE items SET updated = max(updated, ?) WHERE id = ?`, updated, old.itemID); err != nil {
+		return false, fmt.Errorf("update item: %w", err)
 	}
-	return false, true, retagItem(ctx, tx, itemID)
+	return true, retagItem(ctx, tx, old.itemID)
+}
+
+// newRows gathers the rows of a poll's new entries, written in the
+// order their foreign keys need.
+type newRows struct {
+	items, entries, keys, tags rowBatch
+}
+
+func (r *newRows) write(ctx context.Context, tx *wtx) error {
+	for _, b := range []struct {
+		batch *rowBatch
+		head  string
+		width int
+	}{
+		{&r.items, `INSERT INTO items (id, uid, primary_entry, published, updated, first_seen) VALUES `, 6},
+		{&r.entries, `INSERT INTO entries (id, item_id, source, key, guid, link, canonical_link, title, summary,
+				content, author, categories, tags, hash, published, updated, first_seen,
+				simhash, title_key, priority, mergeable, cves, indicators, shingles, names, raw_hash) VALUES `, 26},
+		{&r.keys, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES `, 3},
+		{&r.tags, `INSERT OR IGNORE INTO item_tags (item_id, tag) VALUES `, 2},
+	} {
+		if err := b.batch.write(ctx, tx, b.head, b.width); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rowBatch is the arguments of rows waiting for one table.
+type rowBatch struct{ args []any }
+
+func (b *rowBatch) add(args ...any) { b.args = append(b.args, args...) }
+
+// write inserts the rows with statements of 32, 16, 8, 4, 2 or 1 rows:
+// a handful of statement shapes, each kept prepared by the writer.
+func (b *rowBatch) write(ctx context.Context, tx *wtx, head string, width int) error {
+	for rest := b.args; len(rest) > 0; {
+		n := 32
+		for n*width > len(rest) {
+			n /= 2
+		}
+		if _, err := tx.ExecContext(ctx, head+rowsOf(width, n), rest[:n*width]...); err != nil {
+			return fmt.Errorf("insert new entries: %w", err)
+		}
+		rest = rest[n*width:]
+	}
+	b.args = b.args[:0]
+	return nil
 }
 
 // choosePrimary makes the new entry its item's primary copy when the item

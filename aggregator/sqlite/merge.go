@@ -269,34 +269,27 @@ func (db *DB) knownKeys(ctx context.Context, rec *aggregator.FetchRecord) (map[s
 
 // itemFor returns the item a new entry joins: the one the plan found, or
 // one among the entries stored since the plan (this process's, from
-// memory; another process's, from the store), else a new item.
+// memory; another process's, from the store). It returns 0 when the
+// entry starts an item of its own.
 func (db *DB) itemFor(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry,
-	canonical string, planned, upTo int64) (itemID int64, created bool, err error) {
+	canonical string, planned, upTo int64) (int64, error) {
 	if planned != 0 {
-		return planned, false, nil
+		return planned, nil
 	}
-	if itemID, err = db.recent.match(ctx, tx, rec, e, canonical, upTo); err != nil || itemID != 0 {
-		return itemID, false, err
+	if itemID, err := db.recent.match(ctx, tx, rec, e, canonical, upTo); err != nil || itemID != 0 {
+		return itemID, err
 	}
 	// Entries another process stored meanwhile are not in memory: when
 	// there are any, look among them in the store. (Those stored since
 	// the transaction began are this process's.)
 	newest, err := tx.newestAtBegin(ctx)
 	if err != nil {
-		return 0, false, err
+		return 0, err
 	}
 	if newest > upTo && !db.recent.covers(upTo, newest) {
-		if itemID, err = findStory(ctx, tx, rec, e, upTo, newest); err != nil || itemID != 0 {
-			return itemID, false, err
-		}
+		return findStory(ctx, tx, rec, e, upTo, newest)
 	}
-	r, err := tx.ExecContext(ctx, `INSERT INTO items (uid, published, updated, first_seen) VALUES (?, ?, ?, ?)`,
-		aggregator.NewUID(e.Source, e.Key), millis(e.Published), millis(e.Updated), millis(rec.Now))
-	if err != nil {
-		return 0, false, fmt.Errorf("insert item: %w", err)
-	}
-	itemID, err = r.LastInsertId()
-	return itemID, true, err
+	return 0, nil
 }
 
 // indexEntry files an entry's fingerprint keys under its published date,

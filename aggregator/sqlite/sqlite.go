@@ -270,6 +270,32 @@ type wtx struct {
 	stmts    map[string]*sql.Stmt
 	prepared *writerStmts
 	newest   int64 // the newest entry when the transaction began; -1 until read
+	// The last entry and item ids given out; 0 until read. Ids are
+	// assigned as SQLite would (the largest plus one): the transaction
+	// holds the only writer, so no one else takes them meanwhile.
+	lastEntry, lastItem int64
+}
+
+func (w *wtx) nextEntryID(ctx context.Context) (int64, error) {
+	if w.lastEntry == 0 {
+		newest, err := w.newestAtBegin(ctx)
+		if err != nil {
+			return 0, err
+		}
+		w.lastEntry = newest
+	}
+	w.lastEntry++
+	return w.lastEntry, nil
+}
+
+func (w *wtx) nextItemID(ctx context.Context) (int64, error) {
+	if w.lastItem == 0 {
+		if err := w.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM items`).Scan(&w.lastItem); err != nil {
+			return 0, fmt.Errorf("look up newest item: %w", err)
+		}
+	}
+	w.lastItem++
+	return w.lastItem, nil
 }
 
 // newestAtBegin returns the newest entry id when the transaction began:
