@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -237,34 +238,32 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord) (*mer
 }
 
 // knownKeys returns which of a poll's entries the store has, in one
-// query per poll rather than one per entry.
+// query per poll rather than one per entry; the keys go in as one JSON
+// array, so the statement is the same for any number of them.
 func (db *DB) knownKeys(ctx context.Context, rec *aggregator.FetchRecord) (map[string]bool, error) {
-	known := map[string]bool{}
-	const chunk = 500 // well under SQLite's limit on parameters
-	for start := 0; start < len(rec.Entries); start += chunk {
-		part := rec.Entries[start:min(start+chunk, len(rec.Entries))]
-		args := []any{rec.Source.Name}
-		for i := range part {
-			args = append(args, part[i].Key)
-		}
-		rows, err := db.reader.QueryContext(ctx, `SELECT key FROM entries WHERE source = ? AND key IN (`+placeholders(len(part))+`)`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var key string
-			if err := rows.Scan(&key); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			known[key] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+	keys := make([]string, len(rec.Entries))
+	for i := range rec.Entries {
+		keys[i] = rec.Entries[i].Key
 	}
-	return known, nil
+	list, err := json.Marshal(keys)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.reader.QueryContext(ctx, `SELECT key FROM entries WHERE source = ? AND key IN (SELECT value FROM json_each(?))`,
+		rec.Source.Name, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	known := map[string]bool{}
+	for rows.Next() {
+		var key string
+		if err := rows.Scan(&key); err != nil {
+			return nil, err
+		}
+		known[key] = true
+	}
+	return known, rows.Err()
 }
 
 // itemFor returns the item a new entry joins: the one the plan found, or
