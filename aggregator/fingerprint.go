@@ -43,34 +43,45 @@ func Shingles(text string) []uint64 {
 	return out
 }
 
-// shingles also reports whether most of the text is CJK.
+// shingles also reports whether most of the text is CJK. Of the tokens
+// (see tokenize), each CJK bigram is a feature; a word pairs with the
+// token after it when that is a word too, and is a feature alone when
+// neither neighbour is a word. One pass, no token list.
 func shingles(text string) (out []uint64, mostlyCJK bool) {
-	words := tokens(text)
-	cjk := 0
-	out = make([]uint64, 0, len(words))
-	for i := range words {
-		w := words[i]
-		if w.cjk {
+	out = make([]uint64, 0, len(text)/6)
+	var prev string    // the previous token, when it was a word
+	prevAlone := false // and no word came before it
+	tokens, cjk := 0, 0
+	tokenize(text, func(t string, isCJK bool) {
+		tokens++
+		if isCJK {
 			cjk++
-			out = append(out, hashString(w.text))
-			continue
-		}
-		if i+1 < len(words) && !words[i+1].cjk {
-			if stopwords[w.text] && stopwords[words[i+1].text] {
-				continue // "of the", "said it": in every text, telling nothing
+			out = append(out, hashString(t))
+			if prev != "" && prevAlone {
+				out = append(out, hashString(prev)) // a lone word
 			}
-			out = append(out, hashPair(w.text, words[i+1].text))
-		} else if i == 0 || words[i-1].cjk {
-			out = append(out, hashString(w.text)) // a lone word
+			prev = ""
+			return
 		}
+		if prev != "" && !(stopword(prev) && stopword(t)) { // "of the", "said it": in every text, telling nothing
+			out = append(out, hashPair(prev, t))
+		}
+		prevAlone = prev == ""
+		prev = t
+	})
+	if prev != "" && prevAlone {
+		out = append(out, hashString(prev))
 	}
 	slices.Sort(out)
-	return slices.Compact(out), cjk*2 > len(words)
+	return slices.Compact(out), cjk*2 > tokens
 }
 
 // stopwords are English function words; a pair of them is no evidence
 // that two texts tell one story.
 var stopwords = map[string]bool{}
+
+// maxStopword is the longest stopword's length: longer words need no lookup.
+var maxStopword int
 
 func init() {
 	for _, w := range strings.Fields(`a an the and or but of in on at to for from by with as is are was were be been
@@ -78,54 +89,59 @@ func init() {
 		said says say not no than then there which who whom what when where also after before over
 		into about up out more most can could may might do does did so if all one two new`) {
 		stopwords[w] = true
+		maxStopword = max(maxStopword, len(w))
 	}
 }
 
-type token struct {
-	text string // a slice of the folded text: no copy
-	cjk  bool
-}
+func stopword(w string) bool { return len(w) <= maxStopword && stopwords[w] }
 
-// tokens splits folded text into words and CJK character bigrams.
-func tokens(text string) []token {
+// tokenize folds text and calls emit with each word and each CJK
+// character bigram (a lone CJK character stands for itself), in order.
+// The tokens are slices of the folded text: no copies.
+func tokenize(text string, emit func(token string, cjk bool)) {
 	text = foldCase(text)
-	out := make([]token, 0, len(text)/5)
 	wordStart, cjkStart, prevCJK := -1, -1, -1 // byte offsets
 	flushWord := func(end int) {
 		if wordStart >= 0 {
-			out = append(out, token{text: text[wordStart:end]})
+			emit(text[wordStart:end], false)
 			wordStart = -1
 		}
 	}
 	flushCJK := func(end int) {
 		if cjkStart >= 0 && prevCJK == cjkStart { // a lone character
-			out = append(out, token{text: text[cjkStart:end], cjk: true})
+			emit(text[cjkStart:end], true)
 		}
 		cjkStart, prevCJK = -1, -1
 	}
 	for i, r := range text {
+		var inWord bool
 		switch {
+		case r < utf8.RuneSelf: // folded ASCII, the common case: no upper case left
+			inWord = 'a' <= r && r <= 'z' || '0' <= r && r <= '9'
 		case isCJK(r):
 			flushWord(i)
 			if cjkStart < 0 {
 				cjkStart = i
 			} else {
-				out = append(out, token{text: text[prevCJK : i+utf8.RuneLen(r)], cjk: true})
+				emit(text[prevCJK:i+utf8.RuneLen(r)], true)
 			}
 			prevCJK = i
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			continue
+		default:
+			inWord = unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
+		if inWord {
 			flushCJK(i)
 			if wordStart < 0 {
 				wordStart = i
 			}
-		default:
+		} else {
 			flushWord(i)
 			flushCJK(i)
 		}
 	}
 	flushWord(len(text))
 	flushCJK(len(text))
-	return out
 }
 
 // foldCase is NFKC and lower case; ASCII text, the common case, needs
@@ -142,16 +158,32 @@ func foldCase(s string) string {
 // Simhash is Charikar's similarity hash of a set of features: texts that
 // share most features differ in few bits.
 func Simhash(features []uint64) uint64 {
-	var ones [64]int32 // branch-free: count the set bits, vote at the end
-	for _, f := range features {
-		h := mix64(f)
-		for b := range 64 {
-			ones[b] += int32(h >> b & 1)
+	// Bits are counted eight at a time: acc[j] holds, in byte lane i, how
+	// many features had bit 8i+j set, and is emptied into ones before a
+	// lane can overflow.
+	var ones [64]int
+	var acc [8]uint64
+	flush := func() {
+		for j := range acc {
+			for i := range 8 {
+				ones[8*i+j] += int(acc[j] >> (8 * i) & 0xff)
+			}
+			acc[j] = 0
 		}
 	}
+	for n, f := range features {
+		h := mix64(f)
+		for j := range acc {
+			acc[j] += h >> j & 0x0101010101010101
+		}
+		if n%255 == 254 {
+			flush()
+		}
+	}
+	flush()
 	var out uint64
 	for b, n := range ones {
-		if 2*int(n) > len(features) {
+		if 2*n > len(features) {
 			out |= 1 << b
 		}
 	}
@@ -161,14 +193,23 @@ func Simhash(features []uint64) uint64 {
 // Distance is the Hamming distance between two simhashes.
 func Distance(a, b uint64) int { return bits.OnesCount64(a ^ b) }
 
-// sketch returns the k smallest re-hashed features.
+// sketch returns the k smallest re-hashed features, ascending. They are
+// picked in one pass: sorting every feature to keep eight cost more than
+// the rest of the fingerprint.
 func sketch(features []uint64, k int) []uint64 {
-	hs := make([]uint64, len(features))
-	for i, f := range features {
-		hs[i] = mix64(f ^ 0x9e3779b97f4a7c15)
+	out := make([]uint64, 0, k)
+	for _, f := range features {
+		h := mix64(f ^ 0x9e3779b97f4a7c15)
+		if len(out) == k {
+			if h >= out[k-1] {
+				continue
+			}
+			out = out[:k-1]
+		}
+		i, _ := slices.BinarySearch(out, h)
+		out = slices.Insert(out, i, h)
 	}
-	slices.Sort(hs)
-	return slices.Clone(hs[:min(k, len(hs))]) // not the whole array behind it
+	return out
 }
 
 // NewFingerprint fingerprints an entry's title and text.
@@ -180,12 +221,12 @@ func NewFingerprint(e *Entry) Fingerprint {
 }
 
 // shingles32 keeps the high 32 bits of each feature, sorted and unique.
+// The features are sorted, so their high halves are too.
 func shingles32(features []uint64) []uint32 {
 	out := make([]uint32, len(features))
 	for i, f := range features {
 		out[i] = uint32(f >> 32)
 	}
-	slices.Sort(out)
 	return slices.Compact(out)
 }
 

@@ -58,8 +58,10 @@ func salient(text string) []string {
 				j += s2
 			}
 			word := text[i:j]
-			if unicode.IsUpper(r) && !sentenceStart && !commonCapitalised[strings.ToLower(word)] && utf8.RuneCountInString(word) > 1 {
-				out = append(out, strings.ToLower(word))
+			if unicode.IsUpper(r) && !sentenceStart && utf8.RuneCountInString(word) > 1 {
+				if lower := strings.ToLower(word); !commonCapitalised[lower] {
+					out = append(out, lower)
+				}
 			}
 			i, sentenceStart = j, false
 			continue
