@@ -47,7 +47,10 @@ type Poller struct {
 	MaxBackoff time.Duration
 	// Merge says when entries join other sources' copies of a story.
 	Merge MergePolicy
-	// CPU bounds how many polls parse and prepare at once (0: GOMAXPROCS).
+	// CPU bounds how many polls parse and prepare at once (0: one fewer
+	// than GOMAXPROCS, at least one). The store's single writer, which
+	// every poll waits for, is left a core: when parsing took them all,
+	// the writer waited for the CPU more than it wrote.
 	CPU int
 
 	cpuOnce sync.Once
@@ -58,7 +61,7 @@ func (p *Poller) acquireCPU(ctx context.Context) error {
 	p.cpuOnce.Do(func() {
 		n := p.CPU
 		if n <= 0 {
-			n = runtime.GOMAXPROCS(0)
+			n = max(1, runtime.GOMAXPROCS(0)-1)
 		}
 		p.cpu = make(chan struct{}, n)
 	})
