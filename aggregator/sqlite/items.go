@@ -242,7 +242,7 @@ func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord
 	// that no one sees the new id in the store but not in memory, and
 	// later polls of this transaction can join it; forgotten if it fails.
 	db.recent.add(recentEntry{id: entryID, itemID: itemID, published: millis(e.Published), source: e.Source,
-		mergeable: mergeable, canonical: canonical, titleKey: fp.TitleKey, keys: fingerprintKeys(fp), names: aggregator.NameKeys(fp.Names)})
+		mergeable: mergeable, link: textHash(canonical), title: textHash(fp.TitleKey), keys: fingerprintKeys(fp), names: aggregator.NameKeys(fp.Names)})
 	*saved = append(*saved, entryID)
 	if newItem {
 		return nil, nil

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"sync"
 
@@ -24,8 +25,8 @@ type recentEntry struct {
 	source     string
 	sourceNo   int32
 	mergeable  bool
-	canonical  string
-	titleKey   string
+	link       uint64 // hash of the canonical link (see textHash); 0 when none
+	title      uint64 // hash of the title key; 0 when none
 	keys       []int64
 	names      []uint64 // salient names and numbers (aggregator.NameKeys): a cheap first check
 }
@@ -48,9 +49,9 @@ type recentIndex struct {
 	byID    map[int64]*recentEntry
 	byKey   map[int64][]recentRef // key → entries, oldest first
 	sources map[string]int32      // interned source names
-	byLink  map[string]int64
-	byTitle map[string]int64
-	evicted int64 // the newest id forgotten
+	byLink  map[uint64]int64      // by link hash
+	byTitle map[uint64]int64      // by title key hash
+	evicted int64                 // the newest id forgotten
 	hits    []int64
 }
 
@@ -58,7 +59,7 @@ func (r *recentIndex) add(e recentEntry) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.byID == nil {
-		r.byID, r.byKey, r.byLink, r.byTitle = map[int64]*recentEntry{}, map[int64][]recentRef{}, map[string]int64{}, map[string]int64{}
+		r.byID, r.byKey, r.byLink, r.byTitle = map[int64]*recentEntry{}, map[int64][]recentRef{}, map[uint64]int64{}, map[uint64]int64{}
 		r.sources = map[string]int32{}
 	}
 	e.sourceNo = r.sourceNo(e.source)
@@ -86,11 +87,11 @@ func (r *recentIndex) indexEntry(e *recentEntry) {
 		}
 		r.byKey[k] = refs
 	}
-	if e.canonical != "" {
-		r.byLink[e.canonical] = e.id
+	if e.link != 0 {
+		r.byLink[e.link] = e.id
 	}
-	if e.titleKey != "" {
-		r.byTitle[e.titleKey] = e.id
+	if e.title != 0 {
+		r.byTitle[e.title] = e.id
 	}
 }
 
@@ -105,7 +106,7 @@ func (r *recentIndex) sourceNo(name string) int32 {
 }
 
 func (r *recentIndex) rebuild() {
-	r.byKey, r.byLink, r.byTitle = map[int64][]recentRef{}, map[string]int64{}, map[string]int64{}
+	r.byKey, r.byLink, r.byTitle = map[int64][]recentRef{}, map[uint64]int64{}, map[uint64]int64{}
 	for _, id := range r.order {
 		r.indexEntry(r.byID[id])
 	}
@@ -169,11 +170,11 @@ func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.Fetc
 	}
 	keys := fingerprintKeys(e.Fingerprint)
 	r.mu.Lock()
-	if x := r.byID[r.byLink[canonical]]; canonical != "" && x != nil && x.id > after && x.mergeable && x.source != e.Source {
+	if x := r.byID[r.byLink[textHash(canonical)]]; canonical != "" && x != nil && x.id > after && x.mergeable && x.source != e.Source {
 		r.mu.Unlock()
 		return x.itemID, nil // the same article: no window applies
 	}
-	if x := r.byID[r.byTitle[e.Fingerprint.TitleKey]]; e.Fingerprint.TitleKey != "" && ok(x) {
+	if x := r.byID[r.byTitle[textHash(e.Fingerprint.TitleKey)]]; e.Fingerprint.TitleKey != "" && ok(x) {
 		r.mu.Unlock()
 		return x.itemID, nil
 	}
@@ -232,4 +233,17 @@ func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.Fetc
 	}
 	itemID, _ := rec.Merge.Match(e, e.Fingerprint, cands)
 	return itemID, nil
+}
+
+// hashSeed keys textHash for this process: the hashes never leave it.
+var hashSeed = maphash.MakeSeed()
+
+// textHash stands for a link or title key in memory: eight bytes instead
+// of a hundred, and one allocation less per entry. Two texts sharing a
+// 64-bit hash are as unlikely as to go unseen; "" hashes to 0, none.
+func textHash(s string) uint64 {
+	if s == "" {
+		return 0
+	}
+	return maphash.String(hashSeed, s) | 1
 }
