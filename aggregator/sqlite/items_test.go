@@ -403,3 +403,60 @@ func TestBadSaveSparesOthers(t *testing.T) {
 		t.Errorf("stored %d items, want %d", len(got), n-1)
 	}
 }
+
+// TestSaveManyEntries saves a poll larger than one multi-row statement
+// (45 entries go out as 32 + 8 + 4 + 1 rows) with a key repeated, then a
+// poll of another source whose copies join three of its items.
+func TestSaveManyEntries(t *testing.T) {
+	db, _ := open(t)
+	bulk, copies := source("bulk"), source("copies")
+	var entries []aggregator.Entry
+	for i := range 45 {
+		entries = append(entries, entry(bulk.Name, fmt.Sprintf("https://bulk.example.org/%d", i), fmt.Sprintf("Story number %d of the bulk poll", i), i, fmt.Sprintf("t%d", i%3)))
+	}
+	repeat := entries[7]
+	repeat.Title = "A later copy of story seven"
+	entries = append(entries, repeat)
+	if res := save(t, db, aggregator.FetchRecord{Source: bulk, Entries: entries}); res != (aggregator.SaveResult{New: 45}) {
+		t.Fatalf("Save = %+v, want 45 new", res)
+	}
+	got := items(t, db, aggregator.ItemQuery{Limit: 100})
+	if len(got) != 45 {
+		t.Fatalf("%d items, want 45", len(got))
+	}
+	for _, it := range got {
+		if len(it.Sources) != 1 || it.Sources[0].Name != bulk.Name || it.Title != it.Sources[0].Title {
+			t.Errorf("item %q: sources %+v, want its own entry as primary", it.Title, it.Sources)
+		}
+		if it.Title == repeat.Title {
+			t.Errorf("the repeated key replaced the first copy")
+		}
+	}
+	for tag := range 3 {
+		if n := len(items(t, db, aggregator.ItemQuery{Tags: []string{fmt.Sprintf("t%d", tag)}, Limit: 100})); n != 15 {
+			t.Errorf("tag t%d: %d items, want 15", tag, n)
+		}
+	}
+
+	var more []aggregator.Entry
+	for _, i := range []int{3, 20, 40} {
+		more = append(more, entry(copies.Name, fmt.Sprintf("https://bulk.example.org/%d?utm_source=feed", i), fmt.Sprintf("Copy of story %d", i), i+1, "copied"))
+	}
+	more = append(more, entry(copies.Name, "https://copies.example.org/a", "Something else entirely happened", 50),
+		entry(copies.Name, "https://copies.example.org/b", "And another unrelated event", 51))
+	if res := save(t, db, aggregator.FetchRecord{Source: copies, Entries: more}); res != (aggregator.SaveResult{New: 5}) {
+		t.Fatalf("second Save = %+v, want 5 new", res)
+	}
+	if n := len(items(t, db, aggregator.ItemQuery{Limit: 100})); n != 47 {
+		t.Errorf("%d items after the copies, want 47", n)
+	}
+	joined := items(t, db, aggregator.ItemQuery{Tags: []string{"copied"}, Limit: 100})
+	if len(joined) != 3 {
+		t.Fatalf("%d items tagged by the copies, want the 3 they joined", len(joined))
+	}
+	for _, it := range joined {
+		if !slices.Equal(sourceNames(it), []string{bulk.Name, copies.Name}) || !strings.HasPrefix(it.Title, "Story number") {
+			t.Errorf("joined item %q: sources %q, want the bulk copy first", it.Title, sourceNames(it))
+		}
+	}
+}
