@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -51,6 +52,7 @@ type decoder struct {
 	problems Problems
 	values   map[string]*token.Position // path → position of the value
 	keys     map[string]*token.Position // path → position of the key
+	zones    map[string]*time.Location  // time zones loaded, by name
 }
 
 func (d *decoder) addAt(pos *token.Position, format string, args ...any) {

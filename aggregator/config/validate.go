@@ -195,7 +195,7 @@ func (d *decoder) sources(in []fileSource, def aggregator.Schedule) []aggregator
 			src.Schedule = s
 		}
 		if fs.Timezone != "" {
-			loc, err := time.LoadLocation(fs.Timezone)
+			loc, err := d.location(fs.Timezone)
 			if err != nil {
 				d.add(at+".timezone", "unknown timezone %q", fs.Timezone)
 			}
@@ -324,4 +324,21 @@ func (d *decoder) outputs(in []fileOutput, known map[string]bool) []aggregator.O
 		out = append(out, o)
 	}
 	return out
+}
+
+// location loads a time zone once per configuration: sources in one zone
+// share it, and each load reads the zone file again.
+func (d *decoder) location(name string) (*time.Location, error) {
+	if loc, ok := d.zones[name]; ok {
+		return loc, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	if d.zones == nil {
+		d.zones = map[string]*time.Location{}
+	}
+	d.zones[name] = loc
+	return loc, nil
 }

@@ -18,6 +18,7 @@ func (db *DB) Save(ctx context.Context, rec aggregator.FetchRecord) (aggregator.
 	for i := range rec.Entries {
 		rec.Entries[i].Source = rec.Source.Name
 	}
+	db.prefetched.forget(rec.Source.Name)
 	plan, err := db.planMerges(ctx, &rec)
 	if err != nil {
 		return aggregator.SaveResult{}, fmt.Errorf("save %s: %w", rec.Source.Name, err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregator"
@@ -16,8 +17,12 @@ const sourceColumns = `name, url, fetch_url, etag, last_modified, gone, ttl, ski
 	last_attempt, last_success, last_status, last_error, failures, next_attempt, last_entries, last_new`
 
 // SourceState returns what is known of a source; a source never polled
-// has a zero state with its name.
+// has a zero state with its name. A state prefetched with the others
+// (see PrefetchStates) is served once from memory.
 func (db *DB) SourceState(ctx context.Context, name string) (aggregator.SourceState, error) {
+	if st, ok := db.prefetched.take(name); ok {
+		return st, nil
+	}
 	row := db.reader.QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM sources WHERE name = ?`, name)
 	st, err := scanSource(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -27,6 +32,52 @@ func (db *DB) SourceState(ctx context.Context, name string) (aggregator.SourceSt
 		return st, fmt.Errorf("source %s: %w", name, err)
 	}
 	return st, nil
+}
+
+// PrefetchStates reads every source's state in one query, ahead of a
+// cycle that polls them all: each poll's SourceState then costs no query
+// (600 of them took longer than the 304 answers they prepared). Each
+// prefetched state is served once, and none after prefetchTTL, so a state
+// written since, by this process or another, is read from the store.
+func (db *DB) PrefetchStates(ctx context.Context) error {
+	states, err := db.SourceStates(ctx)
+	if err != nil {
+		return err
+	}
+	byName := make(map[string]aggregator.SourceState, len(states))
+	for _, st := range states {
+		byName[st.Name] = st
+	}
+	db.prefetched.mu.Lock()
+	defer db.prefetched.mu.Unlock()
+	db.prefetched.states, db.prefetched.at = byName, time.Now()
+	return nil
+}
+
+const prefetchTTL = time.Minute
+
+type prefetchedStates struct {
+	mu     sync.Mutex
+	states map[string]aggregator.SourceState
+	at     time.Time
+}
+
+func (p *prefetchedStates) take(name string) (aggregator.SourceState, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	st, ok := p.states[name]
+	if !ok || time.Since(p.at) > prefetchTTL {
+		return st, false
+	}
+	delete(p.states, name)
+	return st, true
+}
+
+// forget drops a prefetched state that a write made stale.
+func (p *prefetchedStates) forget(name string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.states, name)
 }
 
 // SourceStates returns every source the database knows, by name.
@@ -65,6 +116,7 @@ func scanSource(row interface{ Scan(...any) error }) (aggregator.SourceState, er
 // RecordState writes a poll that brought no entries: a failure, or a 304.
 // It joins other polls' writes in one transaction, as Save does.
 func (db *DB) RecordState(ctx context.Context, st aggregator.SourceState) error {
+	db.prefetched.forget(st.Name)
 	req := &saveRequest{state: &st, done: make(chan struct{})}
 	db.saves.submit(req, db.saveBatch)
 	if req.err != nil {

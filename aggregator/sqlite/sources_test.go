@@ -87,3 +87,47 @@ func TestSourceStates(t *testing.T) {
 		t.Errorf("SourceStates = %+v", states)
 	}
 }
+
+// TestPrefetchStates serves a prefetched state once, and never one that a
+// write made stale.
+func TestPrefetchStates(t *testing.T) {
+	db, file := open(t)
+	ctx := t.Context()
+	record := func(name, etag string) {
+		t.Helper()
+		if err := db.RecordState(ctx, aggregator.SourceState{Name: name, URL: "https://" + name + ".example/feed", ETag: etag}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	etag := func(name string) string {
+		t.Helper()
+		st, err := db.SourceState(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.ETag
+	}
+	record("a", `"a1"`)
+	record("b", `"b1"`)
+	if err := db.PrefetchStates(ctx); err != nil {
+		t.Fatal(err)
+	}
+	record("a", `"a2"`) // this process's write: the prefetched "a1" is stale
+	if got := etag("a"); got != `"a2"` {
+		t.Errorf("after a write, state of a = %s, want the written \"a2\"", got)
+	}
+	// Another process writes b: the prefetched state is served once, as it
+	// was read, then the store's.
+	if _, err := raw(t, file).ExecContext(ctx, `UPDATE sources SET etag = '"b2"' WHERE name = 'b'`); err != nil {
+		t.Fatal(err)
+	}
+	if got := etag("b"); got != `"b1"` {
+		t.Errorf("first read of b = %s, want the prefetched \"b1\"", got)
+	}
+	if got := etag("b"); got != `"b2"` {
+		t.Errorf("second read of b = %s, want the store's \"b2\"", got)
+	}
+	if got := etag("never-polled"); got != "" {
+		t.Errorf("unknown source's ETag = %s, want none", got)
+	}
+}

@@ -43,6 +43,8 @@ type DB struct {
 	// one core fewer than there are, so that the single writer, which
 	// every poll waits for, is not left waiting for a core.
 	planning chan struct{}
+	// prefetched holds source states read ahead of a polling cycle.
+	prefetched prefetchedStates
 }
 
 // stmtCache prepares each distinct statement once on a pool; database/sql

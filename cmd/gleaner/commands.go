@@ -57,6 +57,9 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
+	if err := a.db.PrefetchStates(ctx); err != nil {
+		return err
+	}
 	results := make([]aggregator.PollResult, len(sources))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, cfg.Poll.Concurrency)
