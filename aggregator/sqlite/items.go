@@ -165,17 +165,9 @@ func storedEntries(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord) (m
 	if len(rec.Entries) == 0 {
 		return nil, nil
 	}
-	keys := make([]string, len(rec.Entries))
-	for i := range rec.Entries {
-		keys[i] = rec.Entries[i].Key
-	}
-	list, err := json.Marshal(keys)
-	if err != nil {
-		return nil, fmt.Errorf("look up entries: %w", err)
-	}
 	rows, err := tx.QueryContext(ctx, `
 		SELECT key, id, item_id, hash, tags, published FROM entries
-		WHERE source = ? AND key IN (SELECT value FROM json_each(?))`, rec.Source.Name, string(list))
+		WHERE source = ? AND key IN (SELECT value FROM json_each(?))`, rec.Source.Name, keyList(rec))
 	if err != nil {
 		return nil, fmt.Errorf("look up entries: %w", err)
 	}
@@ -193,6 +185,17 @@ func storedEntries(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord) (m
 		return nil, fmt.Errorf("look up entries: %w", err)
 	}
 	return stored, nil
+}
+
+// keyList is a poll's entry keys as a JSON array, for json_each: one
+// statement serves any number of keys, and stays prepared.
+func keyList(rec *aggregator.FetchRecord) string {
+	keys := make([]string, len(rec.Entries))
+	for i := range rec.Entries {
+		keys[i] = rec.Entries[i].Key
+	}
+	list, _ := json.Marshal(keys) // strings always encode
+	return string(list)
 }
 
 // joinedItem is a new entry that joined an item already stored.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -238,19 +237,10 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord) (*mer
 }
 
 // knownKeys returns which of a poll's entries the store has, in one
-// query per poll rather than one per entry; the keys go in as one JSON
-// array, so the statement is the same for any number of them.
+// query per poll rather than one per entry.
 func (db *DB) knownKeys(ctx context.Context, rec *aggregator.FetchRecord) (map[string]bool, error) {
-	keys := make([]string, len(rec.Entries))
-	for i := range rec.Entries {
-		keys[i] = rec.Entries[i].Key
-	}
-	list, err := json.Marshal(keys)
-	if err != nil {
-		return nil, err
-	}
 	rows, err := db.reader.QueryContext(ctx, `SELECT key FROM entries WHERE source = ? AND key IN (SELECT value FROM json_each(?))`,
-		rec.Source.Name, string(list))
+		rec.Source.Name, keyList(rec))
 	if err != nil {
 		return nil, err
 	}
