@@ -119,9 +119,12 @@ func (c *Client) httpClient(allowPrivate bool) *http.Client {
 		ResponseHeaderTimeout: 30 * time.Second,
 		ExpectContinueTimeout: time.Second,
 		MaxIdleConns:          256,
-		MaxIdleConnsPerHost:   4,
-		IdleConnTimeout:       90 * time.Second,
-		ForceAttemptHTTP2:     true,
+		// As many kept-alive connections to a host as requests may run
+		// on it at once: with fewer, each request beyond them costs the
+		// upstream a new connection (and TLS handshake).
+		MaxIdleConnsPerHost: min(max(4, c.opts.PerHost), 256),
+		IdleConnTimeout:     90 * time.Second,
+		ForceAttemptHTTP2:   true,
 	}
 	return &http.Client{
 		Transport: transport,

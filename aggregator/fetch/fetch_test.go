@@ -5,9 +5,11 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -210,5 +212,46 @@ func TestFreshness(t *testing.T) {
 		if got := freshness(tt.header, now); got != tt.want {
 			t.Errorf("freshness(%s) = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestKeepAlivePerHost sends rounds of PerHost requests at once to one
+// host: after the first round they all reuse kept-alive connections, so
+// the upstream sees no more connections than requests run at once.
+func TestKeepAlivePerHost(t *testing.T) {
+	const perHost, rounds = 8, 3
+	var mu sync.Mutex
+	opened := 0
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(20 * time.Millisecond) // keep each round's requests overlapping
+		w.Header().Set("ETag", `"x"`)
+		w.WriteHeader(http.StatusNotModified)
+	}))
+	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			mu.Lock()
+			opened++
+			mu.Unlock()
+		}
+	}
+	ts.Start()
+	defer ts.Close()
+	c := New(Options{AllowPrivate: true, PerHost: perHost})
+	for range rounds {
+		var wg sync.WaitGroup
+		for range perHost {
+			wg.Go(func() {
+				if _, err := c.Fetch(context.Background(), aggregator.FetchRequest{URL: ts.URL, ETag: `"x"`}); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		time.Sleep(50 * time.Millisecond) // connections go back to the pool just after their response
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if opened > perHost {
+		t.Errorf("%d rounds of %d requests opened %d connections, want at most %d", rounds, perHost, opened, perHost)
 	}
 }
