@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -89,29 +90,54 @@ func sortByShared(ids []int64, shared map[int64]int) {
 }
 
 // loadCandidates reads what comparing needs of the given entries, except
-// those of the new entry's own source.
+// those of the new entry's own source, in the order of their ids.
 func loadCandidates(ctx context.Context, q querier, source string, ids []int64) ([]aggregator.Candidate, error) {
-	args := []any{source}
+	byID, err := loadCandidateSet(ctx, q, source, ids)
+	if err != nil {
+		return nil, err
+	}
+	return candidatesOf(byID, ids), nil
+}
+
+// candidatesOf picks ids' candidates from a loaded set, in the order of
+// their ids (which decides between equal scores).
+func candidatesOf(byID map[int64]aggregator.Candidate, ids []int64) []aggregator.Candidate {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	cands := make([]aggregator.Candidate, 0, len(ids))
 	for _, id := range ids {
-		args = append(args, id)
+		if c, ok := byID[id]; ok {
+			cands = append(cands, c)
+		}
+	}
+	return cands
+}
+
+// loadCandidateSet reads the candidates with the given ids, by id, in one
+// statement whatever their number: the ids go in as one JSON array.
+func loadCandidateSet(ctx context.Context, q querier, source string, ids []int64) (map[int64]aggregator.Candidate, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, fmt.Errorf("look up candidates: %w", err)
 	}
 	// The text is read only for entries stored before shingles were.
 	rows, err := q.QueryContext(ctx, `
-		SELECT item_id, source, simhash, published, shingles, names,
+		SELECT id, item_id, source, simhash, published, shingles, names,
 			CASE WHEN length(shingles) = 0 THEN title || char(10) || summary || char(10) || content END
-		FROM entries WHERE source <> ? AND mergeable AND id IN (`+placeholders(len(ids))+`)`, args...)
+		FROM entries WHERE source <> ? AND mergeable AND id IN (SELECT value FROM json_each(?))`, source, string(list))
 	if err != nil {
 		return nil, fmt.Errorf("look up candidates: %w", err)
 	}
 	defer rows.Close()
-	var cands []aggregator.Candidate
+	byID := make(map[int64]aggregator.Candidate, len(ids))
 	for rows.Next() {
+		var id int64
 		var c aggregator.Candidate
 		var simhash, published int64
 		var blob []byte
 		var names string
 		var text sql.NullString
-		if err := rows.Scan(&c.ItemID, &c.Source, &simhash, &published, &blob, &names, &text); err != nil {
+		if err := rows.Scan(&id, &c.ItemID, &c.Source, &simhash, &published, &blob, &names, &text); err != nil {
 			return nil, fmt.Errorf("look up candidates: %w", err)
 		}
 		c.Simhash, c.Published, c.Shingles = uint64(simhash), fromMillis(published), decodeShingles(blob)
@@ -123,9 +149,9 @@ func loadCandidates(ctx context.Context, q querier, source string, ids []int64) 
 			fp := aggregator.NewFingerprint(&old)
 			c.Shingles, c.Names = fp.Shingles, fp.Names
 		}
-		cands = append(cands, c)
+		byID[id] = c
 	}
-	return cands, rows.Err()
+	return byID, rows.Err()
 }
 
 // querier runs read statements: the reader pool when planning, the
@@ -218,13 +244,35 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord) (*mer
 	if err != nil {
 		return nil, fmt.Errorf("plan merges: %w", err)
 	}
+	// What memory offers each entry first, then every candidate's text in
+	// one statement, then the comparisons: a poll's entries share many
+	// candidates, and a statement per entry cost more than reading them.
+	offered := make([][]int64, len(rec.Entries))
+	var wanted []int64
 	for i := range rec.Entries {
 		e := &rec.Entries[i]
 		if known[e.Key] {
 			continue // an entry seen before keeps its item
 		}
-		if plan.items[i], err = db.recent.match(ctx, db.reader, rec, e, aggregator.CanonicalURL(e.Link), 0); err != nil {
+		plan.items[i], offered[i] = db.recent.candidates(rec, e, aggregator.CanonicalURL(e.Link), 0)
+		if plan.items[i] == 0 {
+			wanted = append(wanted, offered[i]...)
+		}
+	}
+	var loaded map[int64]aggregator.Candidate
+	if len(wanted) > 0 {
+		slices.Sort(wanted)
+		if loaded, err = loadCandidateSet(ctx, db.reader, rec.Source.Name, slices.Compact(wanted)); err != nil {
 			return nil, fmt.Errorf("plan merges: %w", err)
+		}
+	}
+	for i := range rec.Entries {
+		e := &rec.Entries[i]
+		if known[e.Key] || plan.items[i] != 0 {
+			continue
+		}
+		if len(offered[i]) > 0 {
+			plan.items[i], _ = rec.Merge.Match(e, e.Fingerprint, candidatesOf(loaded, offered[i]))
 		}
 		if plan.items[i] != 0 || floor == 0 {
 			continue

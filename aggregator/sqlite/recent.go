@@ -161,6 +161,23 @@ func (r *recentIndex) covers(from, to int64) bool {
 // share two sketch keys with e — a text the merge policy matches, read
 // through q.
 func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.FetchRecord, e *aggregator.Entry, canonical string, after int64) (int64, error) {
+	itemID, ids := r.candidates(rec, e, canonical, after)
+	if itemID != 0 || len(ids) == 0 {
+		return itemID, nil
+	}
+	cands, err := loadCandidates(ctx, q, e.Source, ids)
+	if err != nil {
+		return 0, fmt.Errorf("compare with recent entries: %w", err)
+	}
+	itemID, _ = rec.Merge.Match(e, e.Fingerprint, cands)
+	return itemID, nil
+}
+
+// candidates is what memory offers e among the entries with ids above
+// after: the item of the same article or the same title within the
+// window, else the ids of those worth comparing texts with (sharing two
+// sketch keys and not vetoed by names), at most maxCandidates.
+func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entry, canonical string, after int64) (int64, []int64) {
 	if rec.Merge.Disabled || rec.Source.NoMerge {
 		return 0, nil
 	}
@@ -170,12 +187,11 @@ func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.Fetc
 	}
 	keys := fingerprintKeys(e.Fingerprint)
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	if x := r.byID[r.byLink[textHash(canonical)]]; canonical != "" && x != nil && x.id > after && x.mergeable && x.source != e.Source {
-		r.mu.Unlock()
 		return x.itemID, nil // the same article: no window applies
 	}
 	if x := r.byID[r.byTitle[textHash(e.Fingerprint.TitleKey)]]; e.Fingerprint.TitleKey != "" && ok(x) {
-		r.mu.Unlock()
 		return x.itemID, nil
 	}
 	// Every hit, then counted by sorting: no map per lookup. Refs carry
@@ -215,10 +231,6 @@ func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.Fetc
 		}
 	}
 	r.hits = hits
-	r.mu.Unlock()
-	if len(found) == 0 {
-		return 0, nil
-	}
 	if len(found) > maxCandidates { // those sharing most keys, newest first
 		slices.SortFunc(found, func(a, b candidate) int { return cmp.Or(b.shared-a.shared, cmp.Compare(b.id, a.id)) })
 		found = found[:maxCandidates]
@@ -227,12 +239,7 @@ func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.Fetc
 	for i, c := range found {
 		ids[i] = c.id
 	}
-	cands, err := loadCandidates(ctx, q, e.Source, ids)
-	if err != nil {
-		return 0, fmt.Errorf("compare with recent entries: %w", err)
-	}
-	itemID, _ := rec.Merge.Match(e, e.Fingerprint, cands)
-	return itemID, nil
+	return 0, ids
 }
 
 // hashSeed keys textHash for this process: the hashes never leave it.
