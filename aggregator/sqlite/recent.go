@@ -246,8 +246,9 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 var hashSeed = maphash.MakeSeed()
 
 // textHash stands for a link or title key in memory: eight bytes instead
-// of a hundred, and one allocation less per entry. Two texts sharing a
-// 64-bit hash are as unlikely as to go unseen; "" hashes to 0, none.
+// of a hundred, and one allocation less per entry. Two different texts
+// share a 64-bit hash about once in 2^64 comparisons: never, in practice.
+// "" hashes to 0, which no text does.
 func textHash(s string) uint64 {
 	if s == "" {
 		return 0

@@ -74,8 +74,9 @@ func (c *stmtCache) stmt(ctx context.Context, query string) (*sql.Stmt, bool, er
 	return st, true, nil
 }
 
-// Closing a statement waits for its open rows, so a statement the cache
-// does not keep is closed as soon as its query has started.
+// A statement closed while its rows are open is finalised when they
+// close, so one the cache does not keep is closed as soon as its query
+// has started.
 
 func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	st, kept, err := c.stmt(ctx, query)
