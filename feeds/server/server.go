@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -133,6 +134,9 @@ type cached struct {
 type encoded struct {
 	*Rendered
 	gzipped []byte // nil when the body is too small to gain
+	// The response headers of each variant, built once: a response
+	// copies them, sharing their values, which nothing changes in place.
+	plainHeader, gzipHeader http.Header
 }
 
 // minGzip is the smallest body worth compressing: below a packet's
@@ -141,6 +145,21 @@ const minGzip = 1400
 
 func encode(r *Rendered) (*encoded, error) {
 	e := &encoded{Rendered: r}
+	header := func(body []byte, etag string) http.Header {
+		h := http.Header{
+			"Content-Type":           {r.ContentType},
+			"Cache-Control":          {"public, max-age=60"},
+			"X-Content-Type-Options": {"nosniff"},
+			"Vary":                   {"Accept-Encoding"},
+			"Etag":                   {etag},
+			"Content-Length":         {strconv.Itoa(len(body))},
+		}
+		if !r.LastModified.IsZero() {
+			h["Last-Modified"] = []string{r.LastModified.UTC().Format(http.TimeFormat)}
+		}
+		return h
+	}
+	e.plainHeader = header(r.Body, r.ETag)
 	if len(r.Body) < minGzip {
 		return e, nil
 	}
@@ -154,6 +173,10 @@ func encode(r *Rendered) (*encoded, error) {
 		return nil, fmt.Errorf("gzip feed: %w", err)
 	}
 	e.gzipped = buf.Bytes()
+	// The same content in another encoding: the tag turns weak, as it
+	// does behind nginx, so either variant's tag revalidates.
+	e.gzipHeader = header(e.gzipped, "W/"+r.ETag)
+	e.gzipHeader["Content-Encoding"] = []string{"gzip"}
 	return e, nil
 }
 
@@ -241,21 +264,11 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "could not render feed", http.StatusInternalServerError)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", rendered.ContentType)
-	h.Set("Cache-Control", "public, max-age=60")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Vary", "Accept-Encoding")
-	body := rendered.Body
+	header, body := rendered.plainHeader, rendered.Body
 	if rendered.gzipped != nil && acceptsGzip(r) {
-		// The same content in another encoding: the tag turns weak, as
-		// it does behind nginx, so either variant's tag revalidates.
-		body = rendered.gzipped
-		h.Set("Content-Encoding", "gzip")
-		h.Set("ETag", "W/"+rendered.ETag)
-	} else {
-		h.Set("ETag", rendered.ETag)
+		header, body = rendered.gzipHeader, rendered.gzipped
 	}
+	maps.Copy(w.Header(), header)
 	serveBytes(w, r, body, rendered.LastModified)
 }
 
@@ -270,7 +283,7 @@ func serveBytes(w http.ResponseWriter, r *http.Request, body []byte, modified ti
 		return
 	}
 	h := w.Header()
-	if !modified.IsZero() {
+	if _, set := h["Last-Modified"]; !set && !modified.IsZero() {
 		h.Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
 	}
 	if notModified(r, h.Get("ETag"), modified) {
@@ -282,7 +295,9 @@ func serveBytes(w http.ResponseWriter, r *http.Request, body []byte, modified ti
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if _, set := h["Content-Length"]; !set {
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+	}
 	if r.Method == http.MethodHead {
 		return
 	}
@@ -317,6 +332,12 @@ func (s *Server) rendered(ctx context.Context, name string, f feeds.Format) (*en
 		return nil, err
 	}
 	key := cacheKey{name, f}
+	s.mu.RLock()
+	if c, ok := s.cache[key]; ok && c.version == version {
+		s.mu.RUnlock()
+		return c.r, nil // the common case: readers do not queue behind each other
+	}
+	s.mu.RUnlock()
 	s.mu.Lock()
 	c, ok := s.cache[key]
 	site := s.site
