@@ -38,8 +38,48 @@ func FoldCategory(s string) string { return fold(s) }
 // fold normalises text for matching: NFKC (full-width to half-width),
 // lower case, white space folded.
 func fold(s string) string {
-	return strings.Join(strings.Fields(foldCase(s)), " ")
+	s = foldCase(s)
+	// Most text needs no white space folded: keep it as it is.
+	collapse := len(s) > 0 && (s[0] == ' ' || s[len(s)-1] == ' ')
+	for i := 0; i < len(s) && !collapse; {
+		c := s[i]
+		switch {
+		case c == ' ':
+			collapse = i+1 < len(s) && s[i+1] == ' '
+			i++
+		case c < utf8.RuneSelf:
+			collapse = asciiSpace[c]
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			collapse = unicode.IsSpace(r)
+			i += size
+		}
+	}
+	if !collapse {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	pending := false // a run of white space since the last word
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			pending = b.Len() > 0
+		} else {
+			if pending {
+				b.WriteByte(' ')
+				pending = false
+			}
+			b.WriteString(s[i : i+size]) // the bytes as they were, valid or not
+		}
+		i += size
+	}
+	return b.String()
 }
+
+// asciiSpace marks the ASCII white space that unicode.IsSpace knows.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // htmlText drops tags from an HTML fragment, keeping their text, and
 // decodes entities. It copies the text between tags in spans.
