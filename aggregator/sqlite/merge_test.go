@@ -74,15 +74,24 @@ continued and that it had called in outside experts to restore its systems.`
 			aggregator.Source{Name: "b", NoMerge: true}, aggregator.MergePolicy{MaxDistance: 3}, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			db, _ := open(t)
-			save(t, db, aggregator.FetchRecord{Source: aggregator.Source{Name: "a"}, Entries: []aggregator.Entry{tt.first}, Now: base, Merge: tt.policy})
-			save(t, db, aggregator.FetchRecord{Source: tt.secondSrc, Entries: []aggregator.Entry{tt.second}, Now: base, Merge: tt.policy})
-			got := items(t, db, aggregator.ItemQuery{})
-			if merged := len(got) == 1; merged != tt.wantMerged {
-				t.Errorf("items = %q, want merged = %v", titles(got), tt.wantMerged)
-			}
-		})
+		// The second copy is saved by the same process, which finds the
+		// first in memory, and by another one (a second handle on the
+		// file), which finds it through the store's indexes.
+		for _, process := range []string{"same process", "other process"} {
+			t.Run(tt.name+"/"+process, func(t *testing.T) {
+				db, file := open(t)
+				save(t, db, aggregator.FetchRecord{Source: aggregator.Source{Name: "a"}, Entries: []aggregator.Entry{tt.first}, Now: base, Merge: tt.policy})
+				second := db
+				if process == "other process" {
+					second = reopen(t, file)
+				}
+				save(t, second, aggregator.FetchRecord{Source: tt.secondSrc, Entries: []aggregator.Entry{tt.second}, Now: base, Merge: tt.policy})
+				got := items(t, db, aggregator.ItemQuery{})
+				if merged := len(got) == 1; merged != tt.wantMerged {
+					t.Errorf("items = %q, want merged = %v", titles(got), tt.wantMerged)
+				}
+			})
+		}
 	}
 }
 

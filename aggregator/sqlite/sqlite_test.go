@@ -33,6 +33,18 @@ func open(t *testing.T) (*sqlite.DB, string) {
 	return db, file
 }
 
+// reopen opens a second handle on file, as another process would: it
+// shares the file but none of the first handle's memory.
+func reopen(t *testing.T, file string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), file)
+	if err != nil {
+		t.Fatalf("Open(%q) again = %v", file, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // raw opens file directly through the driver, to look at what the store
 // wrote.
 func raw(t *testing.T, file string) *sql.DB {
