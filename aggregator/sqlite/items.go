@@ -194,8 +194,7 @@ func keyList(rec *aggregator.FetchRecord) string {
 	for i := range rec.Entries {
 		keys[i] = rec.Entries[i].Key
 	}
-	list, _ := json.Marshal(keys) // strings always encode
-	return string(list)
+	return jsonOf(keys)
 }
 
 // joinedItem is a new entry that joined an item already stored.

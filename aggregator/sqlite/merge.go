@@ -5,8 +5,9 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"strings"
 
@@ -37,46 +38,6 @@ func decodeShingles(b []byte) []uint32 {
 		out[i] = binary.LittleEndian.Uint32(b[4*i:])
 	}
 	return out
-}
-
-// candidateEntries returns the entries worth comparing with a new one:
-// those that share at least two sketch keys with it (a rewrite shares
-// many; an unrelated text now and then shares one common word pair),
-// most shared first, within the window. One statement reads at most
-// perKey entries for each key.
-// Only entries with ids in (after, upTo] are considered.
-func candidateEntries(ctx context.Context, q querier, keys []int64, from, to, after, upTo int64) ([]int64, error) {
-	parts := make([]string, len(keys))
-	args := make([]any, 0, 4*len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf(`SELECT * FROM (SELECT entry_id FROM merge_keys
-			WHERE key = ? AND published BETWEEN ? AND ? AND entry_id > ? AND entry_id <= ? ORDER BY published DESC LIMIT %d)`, perKey)
-		args = append(args, k, from, to, after, upTo)
-	}
-	rows, err := q.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
-	if err != nil {
-		return nil, fmt.Errorf("look up keys: %w", err)
-	}
-	defer rows.Close()
-	shared := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("look up keys: %w", err)
-		}
-		shared[id]++
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("look up keys: %w", err)
-	}
-	ids := make([]int64, 0, len(shared))
-	for id, n := range shared {
-		if n >= 2 {
-			ids = append(ids, id)
-		}
-	}
-	sortByShared(ids, shared)
-	return ids[:min(len(ids), maxCandidates)], nil
 }
 
 // sortByShared puts the ids sharing the most keys first, then the newest.
@@ -116,15 +77,11 @@ func candidatesOf(byID map[int64]aggregator.Candidate, ids []int64) []aggregator
 // loadCandidateSet reads the candidates with the given ids, by id, in one
 // statement whatever their number: the ids go in as one JSON array.
 func loadCandidateSet(ctx context.Context, q querier, source string, ids []int64) (map[int64]aggregator.Candidate, error) {
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return nil, fmt.Errorf("look up candidates: %w", err)
-	}
 	// The text is read only for entries stored before shingles were.
 	rows, err := q.QueryContext(ctx, `
 		SELECT id, item_id, source, simhash, published, shingles, names,
 			CASE WHEN length(shingles) = 0 THEN title || char(10) || summary || char(10) || content END
-		FROM entries WHERE source <> ? AND mergeable AND id IN (SELECT value FROM json_each(?))`, source, string(list))
+		FROM entries WHERE source <> ? AND mergeable AND id IN (SELECT value FROM json_each(?))`, source, jsonOf(ids))
 	if err != nil {
 		return nil, fmt.Errorf("look up candidates: %w", err)
 	}
@@ -166,49 +123,196 @@ type querier interface {
 // title within the window, or a text the merge policy matches. It returns
 // 0 when there is none.
 func findStory(ctx context.Context, q querier, rec *aggregator.FetchRecord, e *aggregator.Entry, after, upTo int64) (int64, error) {
-	if rec.Merge.Disabled || rec.Source.NoMerge {
-		return 0, nil
-	}
-	var itemID int64
-	if canonical := aggregator.CanonicalURL(e.Link); canonical != "" {
-		err := q.QueryRowContext(ctx, `
-			SELECT item_id FROM entries
-			WHERE canonical_link = ? AND canonical_link <> '' AND source <> ? AND mergeable AND id > ? AND id <= ? LIMIT 1`,
-			canonical, e.Source, after, upTo).Scan(&itemID)
-		if err == nil {
-			return itemID, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, fmt.Errorf("look up link: %w", err)
-		}
-	}
-	fp := e.Fingerprint
-	if fp.Simhash == 0 {
-		return 0, nil
-	}
-	from, to := millis(e.Published.Add(-rec.Merge.Span())), millis(e.Published.Add(rec.Merge.Span()))
-	if fp.TitleKey != "" {
-		err := q.QueryRowContext(ctx, `
-			SELECT item_id FROM entries
-			WHERE title_key = ? AND title_key <> '' AND published BETWEEN ? AND ? AND source <> ? AND mergeable AND id > ? AND id <= ?
-			LIMIT 1`, fp.TitleKey, from, to, e.Source, after, upTo).Scan(&itemID)
-		if err == nil {
-			return itemID, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, fmt.Errorf("look up title: %w", err)
-		}
-	}
-	ids, err := candidateEntries(ctx, q, fingerprintKeys(fp), from, to, after, upTo)
-	if err != nil || len(ids) == 0 {
-		return 0, err
-	}
-	cands, err := loadCandidates(ctx, q, e.Source, ids)
+	items, err := findStories(ctx, q, rec, []*aggregator.Entry{e}, after, upTo)
 	if err != nil {
 		return 0, err
 	}
-	itemID, _ = rec.Merge.Match(e, fp, cands)
-	return itemID, nil
+	return items[0], nil
+}
+
+// findStories is findStory for entries of one poll, in at most four
+// statements whatever their number (links, titles, sketch keys, then the
+// candidates' texts): a statement per lookup cost more than the lookup.
+func findStories(ctx context.Context, q querier, rec *aggregator.FetchRecord, es []*aggregator.Entry, after, upTo int64) ([]int64, error) {
+	found := make([]int64, len(es))
+	if rec.Merge.Disabled || rec.Source.NoMerge || len(es) == 0 {
+		return found, nil
+	}
+	source, span := rec.Source.Name, rec.Merge.Span().Milliseconds()
+
+	// The same article under another source.
+	byLink := map[string][]int{}
+	for i, e := range es {
+		if c := aggregator.CanonicalURL(e.Link); c != "" {
+			byLink[c] = append(byLink[c], i)
+		}
+	}
+	if len(byLink) > 0 {
+		err := eachRow(ctx, q, `
+			SELECT canonical_link, item_id FROM entries
+			WHERE canonical_link IN (SELECT value FROM json_each(?)) AND canonical_link <> ''
+				AND source <> ? AND mergeable AND id > ? AND id <= ?`, // <> '': the index is partial
+			[]any{jsonOf(slices.Collect(maps.Keys(byLink))), source, after, upTo}, func(rows *sql.Rows) error {
+				var link string
+				var itemID int64
+				if err := rows.Scan(&link, &itemID); err != nil {
+					return err
+				}
+				for _, i := range byLink[link] {
+					if found[i] == 0 {
+						found[i] = itemID
+					}
+				}
+				return nil
+			})
+		if err != nil {
+			return nil, fmt.Errorf("look up links: %w", err)
+		}
+	}
+
+	// Texts without a fingerprint are matched by link only.
+	var rest []int
+	for i, e := range es {
+		if found[i] == 0 && e.Fingerprint.Simhash != 0 {
+			rest = append(rest, i)
+		}
+	}
+	if len(rest) == 0 {
+		return found, nil
+	}
+	pub := func(i int) int64 { return millis(es[i].Published) }
+
+	// The same title within each entry's window: the earliest.
+	byTitle := map[string][]int{}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for _, i := range rest {
+		if k := es[i].Fingerprint.TitleKey; k != "" {
+			byTitle[k] = append(byTitle[k], i)
+			lo, hi = min(lo, pub(i)-span), max(hi, pub(i)+span)
+		}
+	}
+	if len(byTitle) > 0 {
+		err := eachRow(ctx, q, `
+			SELECT title_key, item_id, published FROM entries
+			WHERE title_key IN (SELECT value FROM json_each(?)) AND title_key <> '' AND published BETWEEN ? AND ?
+				AND source <> ? AND mergeable AND id > ? AND id <= ?
+			ORDER BY title_key, published`,
+			[]any{jsonOf(slices.Collect(maps.Keys(byTitle))), lo, hi, source, after, upTo}, func(rows *sql.Rows) error {
+				var key string
+				var itemID, published int64
+				if err := rows.Scan(&key, &itemID, &published); err != nil {
+					return err
+				}
+				for _, i := range byTitle[key] {
+					if found[i] == 0 && published >= pub(i)-span && published <= pub(i)+span {
+						found[i] = itemID
+					}
+				}
+				return nil
+			})
+		if err != nil {
+			return nil, fmt.Errorf("look up titles: %w", err)
+		}
+	}
+
+	// Entries sharing two sketch keys, at most perKey per key (the newest
+	// in the window). Each (entry, key) probe is a subquery; probes go in
+	// statements of 32, 16, 8, 4, 2 or 1, shapes the reader keeps prepared.
+	type probe struct{ entry, key, from, to int64 }
+	var probes []probe
+	for _, i := range rest {
+		if found[i] != 0 {
+			continue
+		}
+		for _, k := range fingerprintKeys(es[i].Fingerprint) {
+			probes = append(probes, probe{int64(i), k, pub(i) - span, pub(i) + span})
+		}
+	}
+	if len(probes) == 0 {
+		return found, nil
+	}
+	shared := make([]map[int64]int, len(es))
+	for rest := probes; len(rest) > 0; {
+		n := 32
+		for n > len(rest) {
+			n /= 2
+		}
+		args := make([]any, 0, 6*n)
+		for _, p := range rest[:n] {
+			args = append(args, p.entry, p.key, p.from, p.to, after, upTo)
+		}
+		err := eachRow(ctx, q, probeQuery(n), args, func(rows *sql.Rows) error {
+			var i int
+			var id int64
+			if err := rows.Scan(&i, &id); err != nil {
+				return err
+			}
+			if shared[i] == nil {
+				shared[i] = map[int64]int{}
+			}
+			shared[i][id]++
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("look up keys: %w", err)
+		}
+		rest = rest[n:]
+	}
+	candidates := make([][]int64, len(es))
+	var wanted []int64
+	for i, counts := range shared {
+		for id, n := range counts {
+			if n >= 2 { // a rewrite shares many; an unrelated text now and then one common word pair
+				candidates[i] = append(candidates[i], id)
+			}
+		}
+		sortByShared(candidates[i], counts)
+		candidates[i] = candidates[i][:min(len(candidates[i]), maxCandidates)]
+		wanted = append(wanted, candidates[i]...)
+	}
+	if len(wanted) == 0 {
+		return found, nil
+	}
+	slices.Sort(wanted)
+	loaded, err := loadCandidateSet(ctx, q, source, slices.Compact(wanted))
+	if err != nil {
+		return nil, err
+	}
+	for i, ids := range candidates {
+		if len(ids) > 0 {
+			found[i], _ = rec.Merge.Match(es[i], es[i].Fingerprint, candidatesOf(loaded, ids))
+		}
+	}
+	return found, nil
+}
+
+// probeQuery is a statement of n sketch-key probes, each bound as
+// (entry, key, from, to, after, upTo) and answering (entry, entry id) rows.
+func probeQuery(n int) string {
+	part := fmt.Sprintf(`SELECT ?, entry_id FROM (SELECT entry_id FROM merge_keys
+		WHERE key = ? AND published BETWEEN ? AND ? AND entry_id > ? AND entry_id <= ? ORDER BY published DESC LIMIT %d)`, perKey)
+	return strings.TrimSuffix(strings.Repeat(part+" UNION ALL ", n), " UNION ALL ")
+}
+
+// eachRow runs a query and calls fn for each of its rows.
+func eachRow(ctx context.Context, q querier, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// jsonOf encodes a list for json_each.
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v) // lists of strings and numbers always encode
+	return string(b)
 }
 
 // mergePlan is where a poll's new entries belong, worked out on the
@@ -266,6 +370,7 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord) (*mer
 			return nil, fmt.Errorf("plan merges: %w", err)
 		}
 	}
+	var unmatched []int // entries memory has no story for
 	for i := range rec.Entries {
 		e := &rec.Entries[i]
 		if known[e.Key] || plan.items[i] != 0 {
@@ -274,12 +379,23 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord) (*mer
 		if len(offered[i]) > 0 {
 			plan.items[i], _ = rec.Merge.Match(e, e.Fingerprint, candidatesOf(loaded, offered[i]))
 		}
-		if plan.items[i] != 0 || floor == 0 {
-			continue
+		if plan.items[i] == 0 {
+			unmatched = append(unmatched, i)
 		}
-		if plan.items[i], err = findStory(ctx, db.reader, rec, e, 0, floor); err != nil {
-			return nil, fmt.Errorf("plan merges: %w", err)
-		}
+	}
+	if floor == 0 || len(unmatched) == 0 {
+		return plan, nil
+	}
+	es := make([]*aggregator.Entry, len(unmatched))
+	for j, i := range unmatched {
+		es[j] = &rec.Entries[i]
+	}
+	items, err := findStories(ctx, db.reader, rec, es, 0, floor)
+	if err != nil {
+		return nil, fmt.Errorf("plan merges: %w", err)
+	}
+	for j, i := range unmatched {
+		plan.items[i] = items[j]
 	}
 	return plan, nil
 }
