@@ -48,9 +48,10 @@ type Poller struct {
 	// Merge says when entries join other sources' copies of a story.
 	Merge MergePolicy
 	// CPU bounds how many polls parse and prepare at once (0: one fewer
-	// than GOMAXPROCS, at least one). The store's single writer, which
-	// every poll waits for, is left a core: when parsing took them all,
-	// the writer waited for the CPU more than it wrote.
+	// than GOMAXPROCS, at least one). A core is left to the store's single
+	// writer, which every poll waits for (when parsing took them all, the
+	// writer waited for the CPU more than it wrote), and, in serve, to
+	// the feed readers.
 	CPU int
 
 	cpuOnce sync.Once

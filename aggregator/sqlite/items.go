@@ -236,8 +236,9 @@ func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord
 		millis(e.Published), millis(e.Updated), millis(rec.Now),
 		int64(fp.Simhash), fp.TitleKey, rec.Source.Priority, mergeable, jsonList(e.CVEs), jsonList(e.Indicators),
 		encodeShingles(fp.Shingles), strings.Join(fp.Names, "\n"), e.RawHash)
+	keys := fingerprintKeys(fp)
 	if mergeable && fp.Simhash != 0 {
-		for _, k := range fingerprintKeys(fp) {
+		for _, k := range keys {
 			rows.keys.add(k, millis(e.Published), entryID)
 		}
 	}
@@ -245,7 +246,7 @@ func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord
 	// that no one sees the new id in the store but not in memory, and
 	// later polls of this transaction can join it; forgotten if it fails.
 	db.recent.add(recentEntry{id: entryID, itemID: itemID, published: millis(e.Published), source: e.Source,
-		mergeable: mergeable, link: textHash(canonical), title: textHash(fp.TitleKey), keys: fingerprintKeys(fp), names: aggregator.NameKeys(fp.Names)})
+		mergeable: mergeable, link: textHash(canonical), title: textHash(fp.TitleKey), keys: keys, names: aggregator.NameKeys(fp.Names)})
 	*saved = append(*saved, entryID)
 	if newItem {
 		return nil, nil

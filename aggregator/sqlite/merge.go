@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -286,13 +287,19 @@ func findStories(ctx context.Context, q querier, rec *aggregator.FetchRecord, es
 	return found, nil
 }
 
-// probeQuery is a statement of n sketch-key probes, each bound as
-// (entry, key, from, to, after, upTo) and answering (entry, entry id) rows.
-func probeQuery(n int) string {
+// probeQuery is a statement of n sketch-key probes (n a power of two up
+// to 32), each bound as (entry, key, from, to, after, upTo) and answering
+// (entry, entry id) rows. The texts are built once.
+func probeQuery(n int) string { return probeQueries[bits.TrailingZeros(uint(n))] }
+
+var probeQueries = func() (qs [6]string) {
 	part := fmt.Sprintf(`SELECT ?, entry_id FROM (SELECT entry_id FROM merge_keys
 		WHERE key = ? AND published BETWEEN ? AND ? AND entry_id > ? AND entry_id <= ? ORDER BY published DESC LIMIT %d)`, perKey)
-	return strings.TrimSuffix(strings.Repeat(part+" UNION ALL ", n), " UNION ALL ")
-}
+	for i := range qs {
+		qs[i] = strings.TrimSuffix(strings.Repeat(part+" UNION ALL ", 1<<i), " UNION ALL ")
+	}
+	return qs
+}()
 
 // eachRow runs a query and calls fn for each of its rows.
 func eachRow(ctx context.Context, q querier, query string, args []any, fn func(*sql.Rows) error) error {

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -41,8 +40,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := server.New(a.db, site(cfg), log)
-	// Polls parse on all but one core: the other answers feed readers.
-	a.poll.CPU = max(1, runtime.GOMAXPROCS(0)-1)
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -94,7 +91,6 @@ loop:
 			next.Database, next.Listen = a.cfg.Database, a.cfg.Listen
 			a.cfg = next
 			a.poll = newPoller(next, a.db, log)
-			a.poll.CPU = max(1, runtime.GOMAXPROCS(0)-1)
 			if err := a.retagIfRulesChanged(ctx); err != nil {
 				log.Error("re-tag after reload", "err", err)
 			}
