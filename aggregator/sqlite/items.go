@@ -246,7 +246,7 @@ func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord
 	// that no one sees the new id in the store but not in memory, and
 	// later polls of this transaction can join it; forgotten if it fails.
 	db.recent.add(recentEntry{id: entryID, itemID: itemID, published: millis(e.Published), source: e.Source,
-		mergeable: mergeable, link: textHash(canonical), title: textHash(fp.TitleKey), keys: keys, names: aggregator.NameKeys(fp.Names)})
+		mergeable: mergeable, link: textHash(canonical), title: textHash(fp.TitleKey), names: aggregator.NameKeys(fp.Names)}, keys)
 	*saved = append(*saved, entryID)
 	if newItem {
 		return nil, nil

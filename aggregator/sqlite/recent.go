@@ -25,9 +25,8 @@ type recentEntry struct {
 	source     string
 	sourceNo   int32
 	mergeable  bool
-	link       uint64 // hash of the canonical link (see textHash); 0 when none
-	title      uint64 // hash of the title key; 0 when none
-	keys       []int64
+	link       uint64   // hash of the canonical link (see textHash); 0 when none
+	title      uint64   // hash of the title key; 0 when none
 	names      []uint64 // salient names and numbers (aggregator.NameKeys): a cheap first check
 }
 
@@ -36,6 +35,35 @@ type recentEntry struct {
 type recentRef struct {
 	id, published int64
 	source        int32
+}
+
+// refList holds the newest refs filed under one key, at most
+// recentPerKey. Once full it is a ring, overwritten in place: boilerplate
+// keys gain a ref with nearly every entry, and a list that slid along a
+// growing array reallocated it every few dozen entries and held up to
+// twice its size.
+type refList struct {
+	refs   []recentRef
+	newest int // index of the newest ref
+}
+
+func (l *refList) push(ref recentRef) {
+	if len(l.refs) < recentPerKey {
+		l.refs = append(l.refs, ref)
+		l.newest = len(l.refs) - 1
+		return
+	}
+	l.newest = (l.newest + 1) % len(l.refs)
+	l.refs[l.newest] = ref
+}
+
+// at returns the j-th newest ref, j < len(l.refs).
+func (l *refList) at(j int) *recentRef {
+	i := l.newest - j
+	if i < 0 {
+		i += len(l.refs)
+	}
+	return &l.refs[i]
 }
 
 // recentIndex is an in-memory twin of the merge index for the entries
@@ -47,25 +75,33 @@ type recentIndex struct {
 	mu      sync.Mutex
 	order   []int64 // ids, oldest first
 	byID    map[int64]*recentEntry
-	byKey   map[int64][]recentRef // key → entries, oldest first
-	sources map[string]int32      // interned source names
-	byLink  map[uint64]int64      // by link hash
-	byTitle map[uint64]int64      // by title key hash
-	evicted int64                 // the newest id forgotten
+	byKey   map[int64]refList // key → newest entries
+	sources map[string]int32  // interned source names
+	byLink  map[uint64]int64  // by link hash
+	byTitle map[uint64]int64  // by title key hash
+	evicted int64             // the newest id forgotten
 	hits    []int64
 }
 
-func (r *recentIndex) add(e recentEntry) {
+// add remembers an entry saved with the given fingerprint keys.
+func (r *recentIndex) add(e recentEntry, keys []int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.byID == nil {
-		r.byID, r.byKey, r.byLink, r.byTitle = map[int64]*recentEntry{}, map[int64][]recentRef{}, map[uint64]int64{}, map[uint64]int64{}
+		r.byID, r.byKey, r.byLink, r.byTitle = map[int64]*recentEntry{}, map[int64]refList{}, map[uint64]int64{}, map[uint64]int64{}
 		r.sources = map[string]int32{}
 	}
 	e.sourceNo = r.sourceNo(e.source)
 	r.order = append(r.order, e.id)
 	r.byID[e.id] = &e
-	r.indexEntry(&e)
+	if e.mergeable {
+		for _, k := range keys {
+			l := r.byKey[k]
+			l.push(recentRef{id: e.id, published: e.published, source: e.sourceNo})
+			r.byKey[k] = l
+		}
+	}
+	r.indexTexts(&e)
 	for len(r.order) > recentSize {
 		delete(r.byID, r.order[0]) // index entries pointing at it are skipped
 		r.evicted = max(r.evicted, r.order[0])
@@ -76,16 +112,9 @@ func (r *recentIndex) add(e recentEntry) {
 	}
 }
 
-func (r *recentIndex) indexEntry(e *recentEntry) {
+func (r *recentIndex) indexTexts(e *recentEntry) {
 	if !e.mergeable {
 		return
-	}
-	for _, k := range e.keys {
-		refs := append(r.byKey[k], recentRef{id: e.id, published: e.published, source: e.sourceNo})
-		if len(refs) > recentPerKey {
-			refs = refs[len(refs)-recentPerKey:]
-		}
-		r.byKey[k] = refs
 	}
 	if e.link != 0 {
 		r.byLink[e.link] = e.id
@@ -105,10 +134,26 @@ func (r *recentIndex) sourceNo(name string) int32 {
 	return n
 }
 
+// rebuild drops what refers to entries no longer remembered. A key
+// list does not regain the older refs that forgotten ones had pushed
+// out: those entries are found in the store, as any beyond memory are.
 func (r *recentIndex) rebuild() {
-	r.byKey, r.byLink, r.byTitle = map[int64][]recentRef{}, map[uint64]int64{}, map[uint64]int64{}
+	for k, l := range r.byKey {
+		var live []recentRef
+		for j := len(l.refs) - 1; j >= 0; j-- { // oldest first
+			if ref := l.at(j); r.byID[ref.id] != nil {
+				live = append(live, *ref)
+			}
+		}
+		if len(live) == 0 {
+			delete(r.byKey, k)
+			continue
+		}
+		r.byKey[k] = refList{refs: live, newest: len(live) - 1}
+	}
+	r.byLink, r.byTitle = map[uint64]int64{}, map[uint64]int64{}
 	for _, id := range r.order {
-		r.indexEntry(r.byID[id])
+		r.indexTexts(r.byID[id])
 	}
 }
 
@@ -204,9 +249,13 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 	names := aggregator.NameKeys(e.Fingerprint.Names)
 	hits := r.hits[:0] // scratch, kept between lookups
 	for _, k := range keys {
-		refs := r.byKey[k]
-		for i := len(refs) - 1; i >= 0 && refs[i].id > after; i-- { // ids ascend: stop at the old ones
-			if x := &refs[i]; x.source != source && x.published >= pub-span && x.published <= pub+span {
+		l := r.byKey[k]
+		for j := 0; j < len(l.refs); j++ { // newest first: stop at the old ones
+			x := l.at(j)
+			if x.id <= after {
+				break
+			}
+			if x.source != source && x.published >= pub-span && x.published <= pub+span {
 				hits = append(hits, x.id)
 			}
 		}
