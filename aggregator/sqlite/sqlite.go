@@ -124,9 +124,11 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		path := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(file)
 		return "file:" + path + "?" + q.Encode()
 	}
-	// The writer keeps a larger page cache: merge lookups probe the key
-	// index all over.
-	write, err := sql.Open("sqlite", dsn("cache_size(-4096)")+"&_txlock=immediate")
+	// Page caches stay small: the file is in the OS's cache anyway, and
+	// a cached 8 KB page with its header lands in a 16 KB slot of the C
+	// allocator. Halving them (writer 4 → 2 MB, readers 2 → 1 MB) took
+	// 12 MB off a cold cycle's peak RSS and did not change its time.
+	write, err := sql.Open("sqlite", dsn("cache_size(-2048)")+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
@@ -146,7 +148,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
-	read, err := sql.Open("sqlite", dsn("query_only(1)", "cache_size(-2048)"))
+	read, err := sql.Open("sqlite", dsn("query_only(1)", "cache_size(-1024)"))
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open %s: %w", file, err)
