@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/goccy/go-yaml"
@@ -261,7 +262,16 @@ func mappingEntries(node ast.Node) ([]*ast.MappingValueNode, bool) {
 	return nil, false
 }
 
+// fieldsByType caches yamlFields: a file lists hundreds of sources, each
+// a struct of the same type.
+var fieldsByType sync.Map // reflect.Type → map[string]reflect.StructField
+
+// yamlFields maps the YAML keys of struct type t to its fields. The map
+// is shared: callers must not change it.
 func yamlFields(t reflect.Type) map[string]reflect.StructField {
+	if m, ok := fieldsByType.Load(t); ok {
+		return m.(map[string]reflect.StructField)
+	}
 	out := map[string]reflect.StructField{}
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -270,6 +280,7 @@ func yamlFields(t reflect.Type) map[string]reflect.StructField {
 			out[name] = f
 		}
 	}
+	fieldsByType.Store(t, out)
 	return out
 }
 
