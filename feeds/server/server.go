@@ -317,7 +317,11 @@ func notModified(r *http.Request, etag string, modified time.Time) bool {
 		}
 		return false
 	}
-	ims, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
+	since := r.Header.Get("If-Modified-Since")
+	if since == "" {
+		return false // most requests: ParseTime would fail through three layouts first
+	}
+	ims, err := http.ParseTime(since)
 	return err == nil && !modified.IsZero() && !modified.Truncate(time.Second).After(ims)
 }
 
