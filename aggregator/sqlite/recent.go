@@ -136,7 +136,8 @@ func (r *recentIndex) sourceNo(name string) int32 {
 
 // rebuild drops what refers to entries no longer remembered. A key
 // list does not regain the older refs that forgotten ones had pushed
-// out: those entries are found in the store, as any beyond memory are.
+// out: as with any ref the cap pushes out, such an entry is then found
+// through its other keys only (a copy shares most of them).
 func (r *recentIndex) rebuild() {
 	for k, l := range r.byKey {
 		var live []recentRef
