@@ -173,23 +173,36 @@ func (b *bench) runGleaner(ctx context.Context, args ...string) (processUse, err
 	return use, nil
 }
 
+// storeFacts is what the store holds after a cycle.
+type storeFacts struct {
+	Entries, Items int
+	// Merged items hold copies from more than one source; MergedEntries
+	// are the entries in them. A change that should only make gleaner
+	// faster must leave these as they were on the same farm.
+	Merged, MergedEntries int
+	Size                  int64 // bytes of the database, WAL and index files
+}
+
 // dbFacts counts what the store holds and how big its files are.
-func (b *bench) dbFacts(ctx context.Context) (entries, items int, size int64, err error) {
+func (b *bench) dbFacts(ctx context.Context) (storeFacts, error) {
+	var f storeFacts
 	db := filepath.Join(filepath.Dir(b.config), "gleaner.db")
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		if fi, err := os.Stat(db + suffix); err == nil {
-			size += fi.Size()
+			f.Size += fi.Size()
 		}
 	}
 	conn, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
 	if err != nil {
-		return 0, 0, 0, err
+		return f, err
 	}
 	defer conn.Close()
-	if err := conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM items)`).Scan(&entries, &items); err != nil {
-		return 0, 0, 0, err
-	}
-	return entries, items, size, nil
+	err = conn.QueryRowContext(ctx, `
+		SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM items),
+			count(*), coalesce(sum(n), 0)
+		FROM (SELECT count(*) AS n FROM entries GROUP BY item_id HAVING count(DISTINCT source) > 1)`).
+		Scan(&f.Entries, &f.Items, &f.Merged, &f.MergedEntries)
+	return f, err
 }
 
 // machine describes where the figures come from.

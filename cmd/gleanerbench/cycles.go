@@ -25,14 +25,15 @@ type cycle struct {
 	DBSize    int64 // after the cycle
 	Baseline  time.Duration
 	Feeds     int
-	ItemsSeen int // items in the documents fetched (not 304)
+	ItemsSeen int        // items in the documents fetched (not 304)
+	Store     storeFacts // after the cycle
 }
 
 // pollCycle runs `gleaner poll` once over every source and measures it
 // against a bare fetch of the same feeds.
 func (b *bench) pollCycle(ctx context.Context, name string, expectNew int) (cycle, error) {
 	c := cycle{Name: name, Feeds: b.o.feeds, Expected: expectNew}
-	before, _, _, err := b.dbFacts(ctx)
+	before, err := b.dbFacts(ctx)
 	if err != nil && name != "cold" {
 		return c, err
 	}
@@ -48,11 +49,11 @@ func (b *bench) pollCycle(ctx context.Context, name string, expectNew int) (cycl
 		return c, err
 	}
 	c.Requests, c.Status, c.Bytes = st.Requests, st.Status, st.Bytes
-	after, _, size, err := b.dbFacts(ctx)
+	after, err := b.dbFacts(ctx)
 	if err != nil {
 		return c, err
 	}
-	c.NewItems, c.DBSize = after-before, size
+	c.NewItems, c.DBSize, c.Store = after.Entries-before.Entries, after.Size, after
 	for _, line := range strings.Split(c.Use.Output, "\n") {
 		if i := strings.Index(line, "items="); i >= 0 {
 			var n int

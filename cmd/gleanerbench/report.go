@@ -137,6 +137,11 @@ func (r *report) write(w io.Writer) {
 		fmt.Fprintln(w, "Items lost: none (every entry the farm published was stored).")
 		fmt.Fprintln(w)
 	}
+	if n := len(r.cycles); n > 0 {
+		st := r.cycles[n-1].Store
+		fmt.Fprintf(w, "Merging, after the %s cycle: %d entries in %d items; %d items hold copies from more than one source (%d entries).\n\n",
+			r.cycles[n-1].Name, st.Entries, st.Items, st.Merged, st.MergedEntries)
+	}
 	fmt.Fprintf(w, "| serving, %d connections | requests/s | static server (baseline) | ratio | p50 | p99 | errors |\n", r.o.load)
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, l := range append(r.loads, r.during...) {
