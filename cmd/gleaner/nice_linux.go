@@ -17,7 +17,7 @@ func yieldCPU() {
 	for {
 		tasks, err := os.ReadDir("/proc/self/task")
 		if err != nil {
-			_ = syscall.Setpriority(syscall.PRIO_PROCESS, 0, 10)
+			_ = syscall.Setpriority(syscall.PRIO_PROCESS, 0, pollNice)
 			return
 		}
 		fresh := false
@@ -26,7 +26,7 @@ func yieldCPU() {
 			if err != nil || done[tid] {
 				continue
 			}
-			_ = syscall.Setpriority(syscall.PRIO_PROCESS, tid, 10)
+			_ = syscall.Setpriority(syscall.PRIO_PROCESS, tid, pollNice)
 			done[tid], fresh = true, true
 		}
 		if !fresh {
