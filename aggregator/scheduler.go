@@ -17,6 +17,51 @@ type Scheduler struct {
 	Log     *slog.Logger
 	// OnResult, when set, is called after every poll (from a worker).
 	OnResult func(PollResult)
+	// Refresh, when set, makes every source due at once on each receive
+	// (a "refresh all" by hand). Gone sources stay unpolled.
+	Refresh <-chan struct{}
+	// OnSweep, when set, is called when every source of a sweep has been
+	// polled: those due when Run started, or all of them after a refresh.
+	OnSweep func(Sweep)
+}
+
+// Sweep is one pass over every due source: at start, or after a refresh.
+type Sweep struct {
+	Reason  string // "start" or "refresh"
+	Sources int
+	// Took runs from the sweep's start to its last poll's end.
+	Took                              time.Duration
+	New, Updated, NotModified, Failed int
+	pending                           map[string]bool
+	start                             time.Time
+}
+
+func (w *Sweep) include(source string) {
+	if !w.pending[source] {
+		w.pending[source] = true
+		w.Sources++
+	}
+}
+
+// add counts one finished poll, and says whether the sweep is complete.
+func (w *Sweep) add(res PollResult) (done bool) {
+	if !w.pending[res.Source] {
+		return false
+	}
+	delete(w.pending, res.Source)
+	w.New += res.New
+	w.Updated += res.Updated
+	switch {
+	case res.Err != nil:
+		w.Failed++
+	case res.NotModified:
+		w.NotModified++
+	}
+	if len(w.pending) > 0 {
+		return false
+	}
+	w.Took = time.Since(w.start)
+	return true
 }
 
 // Run polls sources on their schedules. A source whose recorded next
@@ -58,22 +103,40 @@ func (s *Scheduler) Run(ctx context.Context) error {
 
 	running := make(map[string]bool) // queued or polling
 	var queue []Source
+	var sweep *Sweep
+	reason := "start" // a sweep begins on this pass; "" when none does
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
 		now := time.Now()
+		if reason != "" && sweep == nil {
+			sweep = &Sweep{Reason: reason, start: now, pending: map[string]bool{}}
+		}
 		wake := time.Time{}
 		for _, src := range s.Sources {
-			if running[src.Name] || gone[src.Name] {
+			if gone[src.Name] {
 				continue
 			}
-			if t := next[src.Name]; !t.After(now) {
+			if running[src.Name] {
+				if reason == "refresh" { // its poll's result counts
+					sweep.include(src.Name)
+				}
+				continue
+			}
+			if t := next[src.Name]; reason == "refresh" || !t.After(now) {
 				queue = append(queue, src)
 				running[src.Name] = true
+				if reason != "" {
+					sweep.include(src.Name)
+				}
 			} else if wake.IsZero() || t.Before(wake) {
 				wake = t
 			}
 		}
+		if sweep != nil && sweep.Sources == 0 {
+			sweep = nil
+		}
+		reason = ""
 		var send chan Source
 		var head Source
 		if len(queue) > 0 {
@@ -92,6 +155,12 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			gone[res.Source] = res.Gone
 			next[res.Source] = s.nextAfter(res)
 			s.report(res)
+			if sweep != nil && sweep.add(res) {
+				s.reportSweep(sweep)
+				sweep = nil
+			}
+		case <-s.Refresh:
+			reason = "refresh"
 		case <-timer.C:
 		}
 	}
@@ -127,4 +196,14 @@ func (s *Scheduler) report(res PollResult) {
 		return
 	}
 	log.Info("polled", append(attrs, "items", res.Entries, "new", res.New, "updated", res.Updated, "next", res.Next)...)
+}
+
+func (s *Scheduler) reportSweep(w *Sweep) {
+	if s.OnSweep != nil {
+		s.OnSweep(*w)
+	}
+	if s.Log != nil {
+		s.Log.Info("swept every source", "reason", w.Reason, "sources", w.Sources, "took", w.Took.Round(time.Millisecond),
+			"new", w.New, "updated", w.Updated, "not_modified", w.NotModified, "failed", w.Failed)
+	}
 }

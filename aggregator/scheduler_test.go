@@ -2,6 +2,8 @@ package aggregator
 
 import (
 	"context"
+	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -125,6 +127,85 @@ func TestSchedulerStopsPollingGoneSources(t *testing.T) {
 		s.Run(ctx)
 		if polls != 1 {
 			t.Errorf("after a restart a gone source was polled again (%d polls)", polls)
+		}
+	})
+}
+
+func TestSchedulerRefreshSweepsEverySource(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		polls := map[string][]time.Duration{}
+		start := time.Now()
+		fetch := fetchFunc(func(_ context.Context, req FetchRequest) (*FetchResult, error) {
+			mu.Lock()
+			polls[req.Source] = append(polls[req.Source], time.Since(start))
+			mu.Unlock()
+			time.Sleep(time.Second) // a refresh finds some polls still running
+			switch req.Source {
+			case "gone":
+				return nil, &StatusError{Status: 410}
+			case "failing":
+				return nil, &StatusError{Status: 500}
+			case "unchanged":
+				if req.ETag != "" {
+					return &FetchResult{Status: 304, NotModified: true}, nil
+				}
+				return &FetchResult{Status: 200, Body: []byte("1|a"), ETag: `"v1"`}, nil
+			}
+			return &FetchResult{Status: 200, Body: []byte(fmt.Sprintf("%d|story %d", len(polls[req.Source]), len(polls[req.Source])))}, nil
+		})
+		refresh := make(chan struct{})
+		var sweeps []Sweep
+		s := &Scheduler{
+			Poller: &Poller{Store: newMemStore(), Fetcher: fetch, Parser: lineParser{}},
+			Sources: []Source{
+				{Name: "fresh", URL: "http://a/", Schedule: MustParseSchedule("@hourly")},
+				{Name: "unchanged", URL: "http://b/", Schedule: MustParseSchedule("@hourly")},
+				{Name: "failing", URL: "http://c/", Schedule: MustParseSchedule("@hourly")},
+				{Name: "gone", URL: "http://d/", Schedule: MustParseSchedule("@hourly")},
+			},
+			Workers: 2,
+			Refresh: refresh,
+			OnSweep: func(w Sweep) { sweeps = append(sweeps, w) },
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+		defer cancel()
+		go func() {
+			time.Sleep(10 * time.Minute)
+			refresh <- struct{}{}
+			time.Sleep(500 * time.Millisecond) // "fresh" and "unchanged" are polling
+			refresh <- struct{}{}
+		}()
+		s.Run(ctx)
+
+		m := time.Minute
+		want := map[string][]time.Duration{
+			"fresh":     {0, 10 * m},
+			"unchanged": {0, 10 * m},
+			"failing":   {time.Second, 10*m + time.Second},
+			"gone":      {time.Second},
+		}
+		for name, w := range want {
+			if got := polls[name]; !slices.Equal(got, w) {
+				t.Errorf("%s polled at %v, want %v", name, got, w)
+			}
+		}
+		wantSweeps := []Sweep{
+			{Reason: "start", Sources: 4, Took: 2 * time.Second, New: 2, Failed: 2},
+			// The gone source is left out. The second refresh came while
+			// fresh and unchanged were polling and failing was queued:
+			// nothing is polled twice, and the sweep waits for all three.
+			{Reason: "refresh", Sources: 3, Took: 2 * time.Second, New: 1, NotModified: 1, Failed: 1},
+		}
+		if len(sweeps) != len(wantSweeps) {
+			t.Fatalf("sweeps %+v, want %+v", sweeps, wantSweeps)
+		}
+		for i, w := range wantSweeps {
+			got := sweeps[i]
+			got.pending, got.start = nil, time.Time{}
+			if !reflect.DeepEqual(got, w) {
+				t.Errorf("sweep %d = %+v, want %+v", i, got, w)
+			}
 		}
 	})
 }

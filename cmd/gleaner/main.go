@@ -27,7 +27,8 @@ var version = "dev"
 const usage = `gleaner aggregates news feeds and republishes curated RSS, Atom and JSON feeds.
 
 Usage:
-  gleaner serve  [-config PATH]                scheduler and HTTP server until SIGINT/SIGTERM; SIGHUP reloads
+  gleaner serve  [-config PATH]                scheduler and HTTP server until SIGINT/SIGTERM; SIGHUP reloads,
+                                               SIGUSR1 polls every source now
   gleaner poll   [-config PATH] [SOURCE...]    poll the named sources (default: all) once and exit
   gleaner render [-config PATH] OUTPUT.EXT     print output OUTPUT as EXT (rss, atom or json)
   gleaner check  [-config PATH]                validate the configuration (exit 2 on problems)

@@ -20,6 +20,7 @@ import (
 
 // cmdServe runs the scheduler and the HTTP server until ctx ends. SIGHUP
 // reloads the configuration; a bad one is logged and the old one kept.
+// SIGUSR1 polls every source now, whatever its schedule.
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	_, cfg, path, err := setup("serve", args, stderr)
 	if err != nil {
@@ -62,13 +63,20 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	usr1 := make(chan os.Signal, 1)
+	if sigs := refreshSignals(); len(sigs) > 0 {
+		signal.Notify(usr1, sigs...)
+		defer signal.Stop(usr1)
+	}
+	// Refreshes that come while one is pending are one refresh.
+	refresh := make(chan struct{}, 1)
 
 	// WebSub: hubs hear about changed outputs, at most once a minute.
 	pub := server.NewPublisher(log)
 	wg.Go(func() { pub.Run(ctx, srv.CurrentSite) })
 	a.changed = pub.Changed
 
-	stopSched := a.startScheduler(ctx, &wg, cfg.Sources)
+	stopSched := a.startScheduler(ctx, &wg, cfg.Sources, refresh)
 	var runErr error
 loop:
 	for {
@@ -78,6 +86,12 @@ loop:
 		case err := <-httpErr:
 			runErr = fmt.Errorf("http server: %w", err)
 			break loop
+		case <-usr1:
+			log.Info("refresh asked for: polling every source")
+			select {
+			case refresh <- struct{}{}:
+			default:
+			}
 		case <-hup:
 			next, err := loadConfig(path)
 			if err != nil {
@@ -96,7 +110,7 @@ loop:
 			}
 			srv.SetSite(site(next))
 			a.changed()
-			stopSched = a.startScheduler(ctx, &wg, next.Sources)
+			stopSched = a.startScheduler(ctx, &wg, next.Sources, refresh)
 			log.Info("reloaded", "config", path, "sources", len(next.Sources), "outputs", len(next.Outputs))
 		}
 	}
@@ -112,12 +126,13 @@ loop:
 	return runErr
 }
 
-// startScheduler runs a scheduler for sources and returns a function that
-// stops it and waits until its polls have returned.
-func (a *app) startScheduler(ctx context.Context, wg *sync.WaitGroup, sources []aggregator.Source) (stop func()) {
+// startScheduler runs a scheduler for sources, which polls every source
+// on each receive from refresh, and returns a function that stops it and
+// waits until its polls have returned.
+func (a *app) startScheduler(ctx context.Context, wg *sync.WaitGroup, sources []aggregator.Source, refresh <-chan struct{}) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	sched := &aggregator.Scheduler{Poller: a.poll, Sources: sources, Workers: a.cfg.Poll.Concurrency, Log: a.log,
+	sched := &aggregator.Scheduler{Poller: a.poll, Sources: sources, Workers: a.cfg.Poll.Concurrency, Log: a.log, Refresh: refresh,
 		OnResult: func(r aggregator.PollResult) {
 			if r.New+r.Updated > 0 && a.changed != nil {
 				a.changed()
