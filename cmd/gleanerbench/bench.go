@@ -149,7 +149,10 @@ func (b *bench) stats(ctx context.Context) (farmStats, error) {
 
 // processUse is what one run of a program cost.
 type processUse struct {
-	Wall    time.Duration
+	Wall time.Duration
+	// Service is the time a running service logged for the work, from
+	// its start to its end (zero for a process run to completion).
+	Service time.Duration
 	CPU     time.Duration
 	PeakRSS int64 // bytes
 	Output  string
@@ -183,10 +186,11 @@ type storeFacts struct {
 	Size                  int64 // bytes of the database, WAL and index files
 }
 
-// dbFacts counts what the store holds and how big its files are.
-func (b *bench) dbFacts(ctx context.Context) (storeFacts, error) {
+// dbFacts counts what the store of a configuration holds and how big its
+// files are.
+func (b *bench) dbFacts(ctx context.Context, config string) (storeFacts, error) {
 	var f storeFacts
-	db := filepath.Join(filepath.Dir(b.config), "gleaner.db")
+	db := filepath.Join(filepath.Dir(config), "gleaner.db")
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		if fi, err := os.Stat(db + suffix); err == nil {
 			f.Size += fi.Size()

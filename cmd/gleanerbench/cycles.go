@@ -33,7 +33,7 @@ type cycle struct {
 // against a bare fetch of the same feeds.
 func (b *bench) pollCycle(ctx context.Context, name string, expectNew int) (cycle, error) {
 	c := cycle{Name: name, Feeds: b.o.feeds, Expected: expectNew}
-	before, err := b.dbFacts(ctx)
+	before, err := b.dbFacts(ctx, b.config)
 	if err != nil && name != "cold" {
 		return c, err
 	}
@@ -49,7 +49,7 @@ func (b *bench) pollCycle(ctx context.Context, name string, expectNew int) (cycl
 		return c, err
 	}
 	c.Requests, c.Status, c.Bytes = st.Requests, st.Status, st.Bytes
-	after, err := b.dbFacts(ctx)
+	after, err := b.dbFacts(ctx, b.config)
 	if err != nil {
 		return c, err
 	}

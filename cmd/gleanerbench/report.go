@@ -14,6 +14,7 @@ type report struct {
 	o       options
 	machine string
 	cycles  []cycle
+	service []cycle // the same cycles inside a running `gleaner serve`
 	loads   []loadResult
 	during  []loadResult // cached output while a poll cycle runs
 	lost    []string
@@ -99,6 +100,16 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 		res.Name = l.name
 		r.during = append(r.during, res)
 	}
+
+	step("the three cycles inside a running gleaner serve")
+	if r.service, err = b.serviceCycles(ctx, changed*b.o.newItems); err != nil {
+		return nil, err
+	}
+	for _, c := range r.service {
+		if c.NewItems != c.Expected {
+			r.lost = append(r.lost, fmt.Sprintf("%s sweep of the service stored %d new entries, the farm added %d", c.Name, c.NewItems, c.Expected))
+		}
+	}
 	return r, nil
 }
 
@@ -121,15 +132,11 @@ func (b *bench) loadDuringPoll(ctx context.Context, url string, header http.Head
 func (r *report) write(w io.Writer) {
 	fmt.Fprintf(w, "## %d feeds × %d items\n\n", r.o.feeds, r.o.items)
 	fmt.Fprintf(w, "Machine: %s. Run: %s.\n\n", r.machine, time.Now().UTC().Format("2006-01-02 15:04 UTC"))
-	fmt.Fprintln(w, "| cycle | wall | bare fetch (baseline) | ratio | feeds/s | items/s | CPU s | peak RSS | requests | 200 / 304 | MB sent | new entries | DB size |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-	for _, c := range r.cycles {
-		secs := c.Use.Wall.Seconds()
-		fmt.Fprintf(w, "| %s | %.2f s | %.2f s | %.1f× | %.0f | %.0f | %.2f | %.0f MB | %d | %d / %d | %.1f | %d of %d | %.1f MB |\n",
-			c.Name, secs, c.Baseline.Seconds(), secs/c.Baseline.Seconds(), float64(c.Feeds)/secs, float64(c.ItemsSeen)/secs,
-			c.Use.CPU.Seconds(), float64(c.Use.PeakRSS)/(1<<20), c.Requests, c.Status["200"], c.Status["304"],
-			float64(c.Bytes)/(1<<20), c.NewItems, c.Expected, float64(c.DBSize)/(1<<20))
-	}
+	writeCycles(w, r.cycles, false)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Inside a running `gleaner serve`, as it runs for a user (its own store; the cold cycle is the sweep at start, the others are refreshes by SIGUSR1; wall runs from the start or the signal to the service's log line, and the service's own figure from its first poll's start to its last poll's end):")
+	fmt.Fprintln(w)
+	writeCycles(w, r.service, true)
 	fmt.Fprintln(w)
 	if len(r.lost) > 0 {
 		fmt.Fprintf(w, "**Items lost:** %s\n\n", strings.Join(r.lost, "; "))
@@ -153,6 +160,28 @@ func (r *report) write(w io.Writer) {
 			l.P50.Round(10*time.Microsecond), l.P99.Round(10*time.Microsecond), l.Errors)
 	}
 	fmt.Fprintln(w)
+}
+
+// writeCycles writes a table of cycles; service adds the time the
+// service itself logged.
+func writeCycles(w io.Writer, cycles []cycle, service bool) {
+	head, rule := "| cycle | wall |", "|---|---|"
+	if service {
+		head, rule = head+" service's own |", rule+"---|"
+	}
+	fmt.Fprintln(w, head+" bare fetch (baseline) | ratio | feeds/s | items/s | CPU s | peak RSS | requests | 200 / 304 | MB sent | new entries | DB size |")
+	fmt.Fprintln(w, rule+"---|---|---|---|---|---|---|---|---|---|---|")
+	for _, c := range cycles {
+		secs := c.Use.Wall.Seconds()
+		own := ""
+		if service {
+			own = fmt.Sprintf(" %.2f s |", c.Use.Service.Seconds())
+		}
+		fmt.Fprintf(w, "| %s | %.2f s |%s %.2f s | %.1f× | %.0f | %.0f | %.2f | %.0f MB | %d | %d / %d | %.1f | %d of %d | %.1f MB |\n",
+			c.Name, secs, own, c.Baseline.Seconds(), secs/c.Baseline.Seconds(), float64(c.Feeds)/secs, float64(c.ItemsSeen)/secs,
+			c.Use.CPU.Seconds(), float64(c.Use.PeakRSS)/(1<<20), c.Requests, c.Status["200"], c.Status["304"],
+			float64(c.Bytes)/(1<<20), c.NewItems, c.Expected, float64(c.DBSize)/(1<<20))
+	}
 }
 
 // response is one fetched representation of an output.
