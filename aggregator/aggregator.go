@@ -60,6 +60,12 @@ type Entry struct {
 	// it with that RawHash.
 	RawHash   string
 	Unchanged bool
+	// ItemDigest is a digest of the item's bytes as upstream sent them,
+	// with what shapes how they read (0: none). Unread marks an item the
+	// Parser did not read at all (only Source and ItemDigest set): the
+	// last fetch had it byte for byte, and the store holds what it said.
+	ItemDigest uint64
+	Unread     bool
 }
 
 // Item is a story as published in outputs: one or more entries merged,
@@ -156,6 +162,9 @@ type ParseInput struct {
 	// entry like e (GUID, Link and RawHash set): the Parser then skips
 	// cleaning it, which is most of the work of a re-poll.
 	Unchanged func(e *Entry) bool
+	// KnownItem, when set, reports an ItemDigest of the last fetch: the
+	// Parser then need not read that item at all.
+	KnownItem func(digest uint64) bool
 }
 
 // Feed is a parsed upstream document.
@@ -187,6 +196,9 @@ type SourceState struct {
 	// Gone is set by 410 Gone: the source is no longer polled on its
 	// schedule until its URL changes or it is polled by hand.
 	Gone bool
+	// ItemDigests are the ItemDigests of the last fetched document's
+	// items that were taken (within the per-fetch cap).
+	ItemDigests []uint64
 	Hints
 	Health
 }

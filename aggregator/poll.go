@@ -158,9 +158,14 @@ func (p *Poller) Poll(ctx context.Context, src Source) (res PollResult) {
 		res.Err = err
 		return res
 	}
+	lastItems := make(map[uint64]bool, len(st.ItemDigests))
+	for _, d := range st.ItemDigests {
+		lastItems[d] = true
+	}
 	var feed *Feed
 	var entries []Entry
 	var seen int
+	var digests []uint64
 	err = func() error {
 		defer p.releaseCPU() // a panic in the parser releases it too
 		var err error
@@ -168,9 +173,10 @@ func (p *Poller) Poll(ctx context.Context, src Source) (res PollResult) {
 			Body: fr.Body, ContentType: fr.ContentType, URL: fr.URL,
 			Source: src.Name, Location: src.Location, Now: start,
 			Unchanged: func(e *Entry) bool { return unchanged(e, known) },
+			KnownItem: func(d uint64) bool { return lastItems[d] },
 		})
 		if err == nil {
-			entries, seen = p.prepare(src, feed.Entries)
+			entries, seen, digests = p.prepare(src, feed.Entries)
 		}
 		return err
 	}()
@@ -183,6 +189,7 @@ func (p *Poller) Poll(ctx context.Context, src Source) (res PollResult) {
 	st.ETag, st.LastModified = fr.ETag, fr.LastModified
 	st.Hints = Hints{TTL: feed.TTL, SkipHours: feed.SkipHours, SkipDays: feed.SkipDays}
 	st.LastEntries = seen
+	st.ItemDigests = digests
 	p.succeed(src, &st, &res, start, fr.MaxAge)
 	saved, err := p.Store.Save(ctx, FetchRecord{Source: src, State: st, Entries: entries, Now: start, Merge: p.Merge})
 	if err != nil {
@@ -209,19 +216,32 @@ func unchanged(e *Entry, known map[string]string) bool {
 
 // prepare gives entries their keys and tags, drops repeats of one key
 // within the document, and applies the per-fetch cap. It returns the
-// entries to save (unchanged ones need no saving) and how many the
-// document had.
-func (p *Poller) prepare(src Source, entries []Entry) ([]Entry, int) {
+// entries to save (unchanged and unread ones need no saving), how many
+// the document had, and the ItemDigests of those taken.
+func (p *Poller) prepare(src Source, entries []Entry) ([]Entry, int, []uint64) {
 	limit := p.MaxEntries
 	if limit <= 0 {
 		limit = 1000
 	}
 	seen := make(map[string]bool, len(entries))
+	digests := make([]uint64, 0, len(entries))
 	out := entries[:0]
 	count := 0
 	for _, e := range entries {
+		if count == limit {
+			break
+		}
+		if e.ItemDigest != 0 {
+			// A repeat's digest too: were it read next time, it would
+			// no longer be a repeat, and would replace the first.
+			digests = append(digests, e.ItemDigest)
+		}
+		if e.Unread {
+			count++
+			continue
+		}
 		Identify(&e)
-		if seen[e.Key] || count == limit {
+		if seen[e.Key] {
 			continue
 		}
 		seen[e.Key] = true
@@ -239,7 +259,7 @@ func (p *Poller) prepare(src Source, entries []Entry) ([]Entry, int) {
 		}
 		out = append(out, e)
 	}
-	return out, count
+	return out, count, digests
 }
 
 func (p *Poller) succeed(src Source, st *SourceState, res *PollResult, now time.Time, maxAge time.Duration) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -258,4 +259,26 @@ func TestPollPanicsReleaseTheCPU(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPrepareCountsUnreadItems: items left unread count toward the
+// per-fetch cap in document order, as they would if read, and the
+// digests of all taken items (a repeat's too) are kept for the next poll.
+func TestPrepareCountsUnreadItems(t *testing.T) {
+	p := &Poller{MaxEntries: 3}
+	entries := []Entry{
+		{Source: "s", ItemDigest: 1, Unread: true},
+		{Source: "s", GUID: "a", Title: "A", ItemDigest: 2},
+		{Source: "s", GUID: "a", Title: "A again", ItemDigest: 3}, // a repeat of a
+		{Source: "s", GUID: "b", Title: "B", ItemDigest: 4},
+		{Source: "s", GUID: "c", Title: "C", ItemDigest: 5}, // past the cap
+	}
+	out, count, digests := p.prepare(Source{Name: "s"}, entries)
+	var titles []string
+	for _, e := range out {
+		titles = append(titles, e.Title)
+	}
+	if !slices.Equal(titles, []string{"A", "B"}) || count != 3 || !slices.Equal(digests, []uint64{1, 2, 3, 4}) {
+		t.Errorf("prepare = %q, %d taken, digests %v; want [A B], 3, [1 2 3 4]", titles, count, digests)
+	}
 }

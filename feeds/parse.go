@@ -55,27 +55,38 @@ func (p *Parser) Parse(ctx context.Context, in aggregator.ParseInput) (*aggregat
 	if trimmed[0] != '<' && trimmed[0] != '{' {
 		return nil, fmt.Errorf("%w: document starts with %q", ErrNotFeed, firstBytes(trimmed))
 	}
+	var items itemDigests
 	if trimmed[0] == '<' {
 		if err := checkDepth(trimmed); err != nil {
 			return nil, err
 		}
+		items = digestItems(trimmed, in)
 	}
-	gp := gofeed.NewParser()
-	gp.KeepOriginalFeed = true // for RSS <ttl>, <skipHours> and <skipDays>
-	// gleaner has no use for item images, and the scan for one parses
-	// every item's HTML again: an eighth of what a cold poll allocates.
-	gp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-	feed, err := gp.Parse(bytes.NewReader(trimmed))
+	feed, err := parseDocument(items.doc(trimmed))
+	if items.unread > 0 && (err != nil || len(feed.Items) != len(items.read)) {
+		// Cutting items out changed the document's reading: read it whole.
+		items.readAll()
+		feed, err = parseDocument(trimmed)
+	}
 	if err != nil {
-		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
-			return nil, fmt.Errorf("%w: %v", ErrNotFeed, err)
-		}
-		return nil, fmt.Errorf("parse: %w", err)
+		return nil, err
+	}
+	if len(feed.Items) != len(items.read) {
+		items.forget() // the items gofeed read are not the ones found
 	}
 	base := baseURL(in.URL, feed.Link)
 	dates := &dateReader{}
-	out := &aggregator.Feed{Entries: make([]aggregator.Entry, 0, len(feed.Items))}
-	for _, it := range feed.Items {
+	out := &aggregator.Feed{Entries: make([]aggregator.Entry, 0, len(feed.Items)+items.unread)}
+	next := 0 // the next item of the document, read or not
+	for i, it := range feed.Items {
+		var digest uint64
+		if items.read != nil {
+			for ; next < items.read[i]; next++ {
+				out.Entries = append(out.Entries, items.unreadEntry(in.Source, next))
+			}
+			digest = items.all[next].digest
+			next++
+		}
 		if it == nil {
 			continue
 		}
@@ -84,19 +95,38 @@ func (p *Parser) Parse(ctx context.Context, in aggregator.ParseInput) (*aggregat
 			probe := aggregator.Entry{Source: in.Source, GUID: strings.TrimSpace(StripInvalidXML(it.GUID)),
 				Link: itemLink(it, base), RawHash: raw}
 			if in.Unchanged(&probe) {
-				probe.Unchanged = true
+				probe.Unchanged, probe.ItemDigest = true, digest
 				out.Entries = append(out.Entries, probe)
 				continue // stored as it is: no need to clean it again
 			}
 		}
 		e := p.entry(it, base, in, dates)
-		e.RawHash = raw
+		e.RawHash, e.ItemDigest = raw, digest
 		out.Entries = append(out.Entries, e)
+	}
+	for ; items.read != nil && next < len(items.all); next++ { // unread items after the last read one
+		out.Entries = append(out.Entries, items.unreadEntry(in.Source, next))
 	}
 	if rf, ok := feed.OriginalFeed().(*rss.Feed); ok {
 		out.TTL, out.SkipHours, out.SkipDays = rssHints(rf)
 	}
 	return out, nil
+}
+
+func parseDocument(doc []byte) (*gofeed.Feed, error) {
+	gp := gofeed.NewParser()
+	gp.KeepOriginalFeed = true // for RSS <ttl>, <skipHours> and <skipDays>
+	// gleaner has no use for item images, and the scan for one parses
+	// every item's HTML again: an eighth of what a cold poll allocates.
+	gp.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	feed, err := gp.Parse(bytes.NewReader(doc))
+	if err != nil {
+		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+			return nil, fmt.Errorf("%w: %v", ErrNotFeed, err)
+		}
+		return nil, fmt.Errorf("parse: %w", err)
+	}
+	return feed, nil
 }
 
 // rssHints reads an RSS channel's polling hints.

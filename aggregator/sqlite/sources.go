@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -14,7 +15,7 @@ import (
 )
 
 const sourceColumns = `name, url, fetch_url, etag, last_modified, gone, ttl, skip_hours, skip_days,
-	last_attempt, last_success, last_status, last_error, failures, next_attempt, last_entries, last_new`
+	last_attempt, last_success, last_status, last_error, failures, next_attempt, last_entries, last_new, item_digests`
 
 // SourceState returns what is known of a source; a source never polled
 // has a zero state with its name. A state prefetched with the others
@@ -102,8 +103,10 @@ func scanSource(row interface{ Scan(...any) error }) (aggregator.SourceState, er
 	var st aggregator.SourceState
 	var ttl, attempt, success, next int64
 	var hours, days string
+	var digests []byte
 	err := row.Scan(&st.Name, &st.URL, &st.FetchURL, &st.ETag, &st.LastModified, &st.Gone, &ttl, &hours, &days,
-		&attempt, &success, &st.LastStatus, &st.LastError, &st.Failures, &next, &st.LastEntries, &st.LastNewItems)
+		&attempt, &success, &st.LastStatus, &st.LastError, &st.Failures, &next, &st.LastEntries, &st.LastNewItems, &digests)
+	st.ItemDigests = decodeDigests(digests)
 	st.TTL = time.Duration(ttl) * time.Millisecond
 	st.SkipHours = parseInts(hours)
 	for _, d := range parseInts(days) {
@@ -129,7 +132,7 @@ func (db *DB) RecordState(ctx context.Context, st aggregator.SourceState) error 
 // so it is prepared when the store opens.
 const upsertSourceSQL = `
 		INSERT INTO sources (` + sourceColumns + `)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET
 			url = excluded.url, fetch_url = excluded.fetch_url,
 			etag = excluded.etag, last_modified = excluded.last_modified,
@@ -138,7 +141,8 @@ const upsertSourceSQL = `
 			last_attempt = excluded.last_attempt, last_success = excluded.last_success,
 			last_status = excluded.last_status, last_error = excluded.last_error,
 			failures = excluded.failures, next_attempt = excluded.next_attempt,
-			last_entries = excluded.last_entries, last_new = excluded.last_new`
+			last_entries = excluded.last_entries, last_new = excluded.last_new,
+			item_digests = excluded.item_digests`
 
 func saveSource(ctx context.Context, tx *wtx, st aggregator.SourceState) error {
 	days := make([]int, len(st.SkipDays))
@@ -149,11 +153,30 @@ func saveSource(ctx context.Context, tx *wtx, st aggregator.SourceState) error {
 		st.Name, st.URL, st.FetchURL, st.ETag, st.LastModified, st.Gone, st.TTL.Milliseconds(),
 		joinInts(st.SkipHours), joinInts(days),
 		millis(st.LastAttempt), millis(st.LastSuccess), st.LastStatus, st.LastError, st.Failures,
-		millis(st.NextAttempt), st.LastEntries, st.LastNewItems)
+		millis(st.NextAttempt), st.LastEntries, st.LastNewItems, encodeDigests(st.ItemDigests))
 	if err != nil {
 		return fmt.Errorf("save source %s: %w", st.Name, err)
 	}
 	return nil
+}
+
+func encodeDigests(ds []uint64) []byte {
+	b := make([]byte, 0, 8*len(ds))
+	for _, d := range ds {
+		b = binary.LittleEndian.AppendUint64(b, d)
+	}
+	return b
+}
+
+func decodeDigests(b []byte) []uint64 {
+	if len(b) < 8 {
+		return nil
+	}
+	ds := make([]uint64, len(b)/8)
+	for i := range ds {
+		ds[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	return ds
 }
 
 func joinInts(ns []int) string {

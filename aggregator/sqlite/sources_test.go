@@ -27,6 +27,7 @@ func TestSourceStateRoundTrip(t *testing.T) {
 	saved := aggregator.SourceState{
 		Name: src.Name, URL: src.URL, FetchURL: "https://moved.example.org/feed", ETag: `W/"abc"`,
 		LastModified: "Wed, 01 May 2024 12:00:00 GMT",
+		ItemDigests:  []uint64{1, 0xfedcba9876543210, 1 << 63},
 		Hints:        aggregator.Hints{TTL: 90 * time.Minute, SkipHours: []int{0, 1, 23}, SkipDays: []time.Weekday{time.Saturday, time.Sunday}},
 		Health: aggregator.Health{LastAttempt: base, LastSuccess: base, LastStatus: 200,
 			NextAttempt: base.Add(15 * time.Minute), LastEntries: 1},
@@ -44,6 +45,7 @@ func TestSourceStateRoundTrip(t *testing.T) {
 	gone.LastStatus, gone.LastError, gone.Failures = 410, "upstream answered HTTP 410", 1
 	gone.NextAttempt = time.Time{}
 	gone.SkipHours, gone.SkipDays = nil, nil
+	gone.ItemDigests = nil
 	if err := db.RecordState(ctx, gone); err != nil {
 		t.Fatalf("RecordState = %v", err)
 	}
