@@ -44,7 +44,8 @@ type DB struct {
 	// every poll waits for, is not left waiting for a core.
 	planning chan struct{}
 	// prefetched holds source states read ahead of a polling cycle.
-	prefetched prefetchedStates
+	prefetched  prefetchedStates
+	checkpoints *checkpointer
 }
 
 // stmtCache prepares each distinct statement once on a pool; database/sql
@@ -158,6 +159,14 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
 	db.read = read
+	checkpoints, err := sql.Open("sqlite", dsn("cache_size(-64)"))
+	if err != nil {
+		read.Close()
+		write.Close()
+		return nil, fmt.Errorf("open %s: %w", file, err)
+	}
+	checkpoints.SetMaxOpenConns(1)
+	db.checkpoints = startCheckpointer(checkpoints)
 	db.reader = &stmtCache{pool: read, stmts: map[string]*sql.Stmt{}}
 	if err := read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM entries`).Scan(&db.openedAt); err != nil {
 		db.Close()
@@ -166,11 +175,11 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	return db, nil
 }
 
-// Close closes both pools.
+// Close closes the connections.
 func (db *DB) Close() error {
 	db.reader.close()
 	db.prepared.close()
-	return errors.Join(db.read.Close(), db.write.Close())
+	return errors.Join(db.checkpoints.close(), db.read.Close(), db.write.Close())
 }
 
 // migrate runs the embedded migrations newer than PRAGMA user_version,
@@ -266,7 +275,11 @@ func (db *DB) inTx(ctx context.Context, fn func(*wtx) error) error {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	db.checkpoints.noteWrite()
+	return nil
 }
 
 // wtx is a write transaction that prepares each distinct statement once:
