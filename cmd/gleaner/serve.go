@@ -88,6 +88,10 @@ loop:
 			break loop
 		case <-usr1:
 			log.Info("refresh asked for: polling every source")
+			// One query for every state instead of one per poll.
+			if err := a.db.PrefetchStates(ctx); err != nil {
+				log.Warn("prefetch source states", "err", err)
+			}
 			select {
 			case refresh <- struct{}{}:
 			default:
