@@ -114,7 +114,10 @@ var _ aggregator.Store = (*DB)(nil)
 func Open(ctx context.Context, file string) (*DB, error) {
 	// A larger WAL between checkpoints: a cold poll writes tens of
 	// megabytes, and each checkpoint (with its fsync) stalls the writer.
+	// A WAL that a burst grew is cut back when it starts over, so that a
+	// cold cycle does not leave hundreds of megabytes of it on disk.
 	pragmas := []string{"busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(1)", "wal_autocheckpoint(8192)",
+		"journal_size_limit(33554432)",
 		"temp_store(MEMORY)"} // statement journals in memory, not in temporary files
 	dsn := func(extra ...string) string {
 		q := url.Values{}
