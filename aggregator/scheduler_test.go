@@ -139,6 +139,7 @@ func TestSchedulerRefreshSweepsEverySource(t *testing.T) {
 		fetch := fetchFunc(func(_ context.Context, req FetchRequest) (*FetchResult, error) {
 			mu.Lock()
 			polls[req.Source] = append(polls[req.Source], time.Since(start))
+			n := len(polls[req.Source])
 			mu.Unlock()
 			time.Sleep(time.Second) // a refresh finds some polls still running
 			switch req.Source {
@@ -152,7 +153,7 @@ func TestSchedulerRefreshSweepsEverySource(t *testing.T) {
 				}
 				return &FetchResult{Status: 200, Body: []byte("1|a"), ETag: `"v1"`}, nil
 			}
-			return &FetchResult{Status: 200, Body: []byte(fmt.Sprintf("%d|story %d", len(polls[req.Source]), len(polls[req.Source])))}, nil
+			return &FetchResult{Status: 200, Body: []byte(fmt.Sprintf("%d|story %d", n, n))}, nil
 		})
 		refresh := make(chan struct{})
 		var sweeps []Sweep
