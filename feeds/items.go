@@ -139,6 +139,10 @@ func without(b []byte, cut []span) []byte {
 	return append(out, b[at:]...)
 }
 
+// digestVersion goes into every digest: change it when a new version of
+// gleaner reads items differently, and every item is read again once.
+const digestVersion = "\x00v1"
+
 // itemDigests are the items found in one document, and which of them
 // are left unread because the last fetch had them byte for byte.
 type itemDigests struct {
@@ -165,7 +169,7 @@ func digestItems(doc []byte, in aggregator.ParseInput) itemDigests {
 	if in.Location != nil {
 		loc = in.Location.String()
 	}
-	h := fnv1a(fnv1a(fnv1a(context, []byte(in.URL)), []byte{0}), []byte(loc))
+	h := fnv1a(fnv1a(fnv1a(context, []byte(in.URL)), []byte{0}), []byte(loc+digestVersion))
 	d := itemDigests{all: make([]itemDigest, len(spans)), read: make([]int, 0, len(spans))}
 	for i, s := range spans {
 		digest := max(1, fnv1a(h, doc[s.start:s.end])) // 0 is "none"
