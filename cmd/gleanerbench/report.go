@@ -110,6 +110,13 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 			r.lost = append(r.lost, fmt.Sprintf("%s sweep of the service stored %d new entries, the farm added %d", c.Name, c.NewItems, c.Expected))
 		}
 	}
+	step("serving while the service's own cold sweep runs (gzip)")
+	loaded, took, err := b.loadDuringColdSweep(ctx, gzipHeader)
+	if err != nil {
+		return nil, err
+	}
+	loaded.Name = fmt.Sprintf("output, gzip, while the service's own cold sweep runs (%.2f s)", took.Seconds())
+	r.during = append(r.during, loaded)
 	return r, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 type service struct {
 	cmd    *exec.Cmd
 	config string
+	base   string // the server's address, http://…
 	sweeps chan sweepLine
 }
 
@@ -35,16 +37,8 @@ type sweepLine struct {
 // store (cold), then a refresh (SIGUSR1) with nothing changed, then one
 // after a farm round. It uses a store of its own beside the poll cycles'.
 func (b *bench) serviceCycles(ctx context.Context, expectNew int) ([]cycle, error) {
-	dir := filepath.Join(filepath.Dir(b.config), "service")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	raw, err := os.ReadFile(b.config)
+	config, err := b.serviceConfig("service")
 	if err != nil {
-		return nil, err
-	}
-	config := filepath.Join(dir, "gleaner.yaml") // its database lands beside it
-	if err := os.WriteFile(config, raw, 0o644); err != nil {
 		return nil, err
 	}
 	if err := b.farmPost(ctx, "/-/reset-stats"); err != nil {
@@ -111,9 +105,50 @@ func (b *bench) serviceCycles(ctx context.Context, expectNew int) ([]cycle, erro
 	return cycles, nil
 }
 
+// serviceConfig writes a copy of the farm's configuration into a folder
+// of its own, so that the service's store lands beside it.
+func (b *bench) serviceConfig(folder string) (string, error) {
+	dir := filepath.Join(filepath.Dir(b.config), folder)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	raw, err := os.ReadFile(b.config)
+	if err != nil {
+		return "", err
+	}
+	config := filepath.Join(dir, "gleaner.yaml")
+	return config, os.WriteFile(config, raw, 0o644)
+}
+
+// loadDuringColdSweep starts a service on a store of its own and
+// load-tests its own output for as long as its sweep at start runs: the
+// feed readers of a service that polls in the same process.
+func (b *bench) loadDuringColdSweep(ctx context.Context, header http.Header) (loadResult, time.Duration, error) {
+	config, err := b.serviceConfig("service-loaded")
+	if err != nil {
+		return loadResult{}, 0, err
+	}
+	svc, err := b.startService(config)
+	if err != nil {
+		return loadResult{}, 0, err
+	}
+	defer svc.stop()
+	during, stopLoad := context.WithCancel(ctx)
+	done := make(chan loadResult)
+	go func() {
+		done <- load(during, svc.base+"/feeds/all.rss", header, b.o.load, 10*time.Minute, http.StatusOK)
+	}()
+	sw, err := svc.wait(ctx)
+	stopLoad()
+	return <-done, sw.Took, err
+}
+
 func (b *bench) startService(config string) (*service, error) {
 	cmd := exec.Command(b.gleaner, "serve", "-config", config)
-	cmd.Stdout = io.Discard
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
@@ -121,7 +156,15 @@ func (b *bench) startService(config string) (*service, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &service{cmd: cmd, config: config, sweeps: make(chan sweepLine, 4)}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return nil, fmt.Errorf("gleaner serve printed no address: %w", err)
+	}
+	go io.Copy(io.Discard, stdout)
+	s := &service{cmd: cmd, config: config, base: strings.TrimSpace(strings.TrimPrefix(line, "listening on ")),
+		sweeps: make(chan sweepLine, 4)}
 	go func() {
 		defer close(s.sweeps)
 		sc := bufio.NewScanner(stderr)
