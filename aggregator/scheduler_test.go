@@ -11,15 +11,40 @@ import (
 	"time"
 )
 
+// pollLog records when each source was polled, since the test began.
+type pollLog struct {
+	mu    sync.Mutex
+	start time.Time
+	at    map[string][]time.Duration
+}
+
+func newPollLog() *pollLog { return &pollLog{start: time.Now(), at: map[string][]time.Duration{}} }
+
+// record notes a poll of source and returns how many it has had.
+func (l *pollLog) record(source string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.at[source] = append(l.at[source], time.Since(l.start))
+	return len(l.at[source])
+}
+
+// check compares the polls with want, source by source.
+func (l *pollLog) check(t *testing.T, want map[string][]time.Duration) {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for name, w := range want {
+		if got := l.at[name]; !slices.Equal(got, w) {
+			t.Errorf("%s polled at %v, want %v", name, got, w)
+		}
+	}
+}
+
 func TestSchedulerFollowsSchedulesAndBacksOff(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var mu sync.Mutex
-		polls := map[string][]time.Duration{}
-		start := time.Now()
+		polls := newPollLog()
 		fetch := fetchFunc(func(_ context.Context, req FetchRequest) (*FetchResult, error) {
-			mu.Lock()
-			polls[req.Source] = append(polls[req.Source], time.Since(start))
-			mu.Unlock()
+			polls.record(req.Source)
 			if req.Source == "failing" {
 				return nil, &StatusError{Status: 500}
 			}
@@ -44,11 +69,7 @@ func TestSchedulerFollowsSchedulesAndBacksOff(t *testing.T) {
 			"every30": {0, 30 * m, 60 * m},
 			"failing": {0, 10 * m, 30 * m}, // then 40m later, past the hour
 		}
-		for name, w := range want {
-			if got := polls[name]; !slices.Equal(got, w) {
-				t.Errorf("%s polled at %v, want %v", name, got, w)
-			}
-		}
+		polls.check(t, want)
 	})
 }
 
@@ -133,14 +154,9 @@ func TestSchedulerStopsPollingGoneSources(t *testing.T) {
 
 func TestSchedulerRefreshSweepsEverySource(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var mu sync.Mutex
-		polls := map[string][]time.Duration{}
-		start := time.Now()
+		polls := newPollLog()
 		fetch := fetchFunc(func(_ context.Context, req FetchRequest) (*FetchResult, error) {
-			mu.Lock()
-			polls[req.Source] = append(polls[req.Source], time.Since(start))
-			n := len(polls[req.Source])
-			mu.Unlock()
+			n := polls.record(req.Source)
 			time.Sleep(time.Second) // a refresh finds some polls still running
 			switch req.Source {
 			case "gone":
@@ -186,11 +202,7 @@ func TestSchedulerRefreshSweepsEverySource(t *testing.T) {
 			"failing":   {time.Second, 10*m + time.Second},
 			"gone":      {time.Second},
 		}
-		for name, w := range want {
-			if got := polls[name]; !slices.Equal(got, w) {
-				t.Errorf("%s polled at %v, want %v", name, got, w)
-			}
-		}
+		polls.check(t, want)
 		wantSweeps := []Sweep{
 			{Reason: "start", Sources: 4, Took: 2 * time.Second, New: 2, Failed: 2},
 			// The gone source is left out. The second refresh came while
