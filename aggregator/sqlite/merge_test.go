@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -136,5 +137,40 @@ func TestPriorityChoosesPrimary(t *testing.T) {
 	}
 	if !slices.Equal(names, []string{"wire-service", "early-blog", "aggregator-site"}) {
 		t.Errorf("sources = %v, want the primary first, then by date", names)
+	}
+}
+
+// TestStoreFindsNearestCopy: for each sketch key the store's search reads
+// the entries published nearest the new copy, not the newest in its
+// window. Texts on the same template (at scale, any phrase in common use)
+// share the copy's keys; when a dozen of them were published later, they
+// filled every key's newest slots, and the copy joined them instead of
+// its own story.
+func TestStoreFindsNearestCopy(t *testing.T) {
+	policy := aggregator.MergePolicy{MaxDistance: 3}
+	db, file := open(t)
+	save(t, db, aggregator.FetchRecord{Source: aggregator.Source{Name: "a"}, Merge: policy, Now: base,
+		Entries: []aggregator.Entry{story("a", "https://a.example/1", "Utility hit by ransomware", wire, base)}})
+	towns := []string{"Ardmore", "Bexley", "Carrow", "Dunmore", "Elgin", "Fenwick", "Glenary", "Harlow",
+		"Inverary", "Jarrow", "Kelso", "Lanark", "Morley", "Newry", "Oban", "Penrith"}
+	for i, town := range towns {
+		src := fmt.Sprintf("n%02d", i)
+		text := strings.ReplaceAll(wire, "Port Elsa", "Port "+town)
+		at := base.Add(time.Duration(73+i) * time.Hour) // outside the first copy's window, inside the last's
+		save(t, db, aggregator.FetchRecord{Source: aggregator.Source{Name: src}, Merge: policy, Now: base,
+			Entries: []aggregator.Entry{story(src, "https://"+src+".example/1", town+" utility hit by ransomware", text, at)}})
+	}
+	other := reopen(t, file) // another process: memory has none of them
+	reworded := strings.Replace(wire, "said on Tuesday", "confirmed on Tuesday", 1)
+	save(t, other, aggregator.FetchRecord{Source: aggregator.Source{Name: "b"}, Merge: policy, Now: base,
+		Entries: []aggregator.Entry{story("b", "https://b.example/9", "Water utility confirms attack", reworded, base.Add(36*time.Hour))}})
+	for _, it := range items(t, db, aggregator.ItemQuery{}) {
+		var names []string
+		for _, s := range it.Sources {
+			names = append(names, s.Name)
+		}
+		if slices.Contains(names, "b") && !slices.Equal(names, []string{"a", "b"}) {
+			t.Errorf("the copy from b is in an item with sources %v, want [a b]", names)
+		}
 	}
 }
