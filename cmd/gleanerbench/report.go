@@ -18,6 +18,7 @@ type report struct {
 	loads   []loadResult
 	during  []loadResult // cached output while a poll cycle runs
 	lost    []string
+	merge   mergeScore // the store after the last poll cycle, against the farm's truth
 }
 
 func (b *bench) run(ctx context.Context) (*report, error) {
@@ -45,6 +46,9 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 		return nil, err
 	}
 	r.cycles = []cycle{cold, idle, inc}
+	if r.merge, err = b.mergeQuality(ctx, b.config); err != nil {
+		return nil, err
+	}
 	for _, c := range r.cycles {
 		if c.NewItems != c.Expected {
 			r.lost = append(r.lost, fmt.Sprintf("%s cycle stored %d new entries, the farm added %d", c.Name, c.NewItems, c.Expected))
@@ -155,6 +159,13 @@ func (r *report) write(w io.Writer) {
 		st := r.cycles[n-1].Store
 		fmt.Fprintf(w, "Merging, after the %s cycle: %d entries in %d items; %d items hold copies from more than one source (%d entries).\n\n",
 			r.cycles[n-1].Name, st.Entries, st.Items, st.Merged, st.MergedEntries)
+		m := r.merge
+		fmt.Fprintf(w, "Against the farm's record of which entries are copies of one story: %d of %d pairs of copies share an item (recall %.1f %%); %d of the %d pairs sharing an item are copies (precision %.1f %%)",
+			m.Right, m.Pairs, 100*m.recall(), m.Right, m.Found, 100*m.precision())
+		if m.Untracked > 0 {
+			fmt.Fprintf(w, "; %d stored entries the farm never served", m.Untracked)
+		}
+		fmt.Fprint(w, ".\n\n")
 	}
 	fmt.Fprintf(w, "| serving, %d connections | requests/s | static server (baseline) | ratio | p50 | p99 | errors |\n", r.o.load)
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")

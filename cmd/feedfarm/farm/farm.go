@@ -9,12 +9,17 @@
 package farm
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"runtime"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -88,8 +93,9 @@ type Farm struct {
 	feeds  []Feed
 	byName map[string]int
 
-	mu   sync.Mutex // serialises Advance; guards plan
-	plan *plan
+	mu      sync.Mutex // serialises Advance; guards plan and stories
+	plan    *plan
+	stories map[storyKey]uint64 // every entry served so far: its story
 
 	cur   atomic.Pointer[state]
 	stats stats
@@ -125,9 +131,11 @@ func New(ctx context.Context, o Options) (*Farm, error) {
 		f.byName[pr.name] = i
 	}
 	st := &state{bodies: make([]*body, o.Feeds)}
+	f.stories = make(map[storyKey]uint64, o.Feeds*o.Items)
 	if err := f.render(ctx, allFeeds(o.Feeds), st.bodies); err != nil {
 		return nil, err
 	}
+	f.fileStories(allFeeds(o.Feeds), st.bodies)
 	f.cur.Store(st)
 	return f, nil
 }
@@ -165,10 +173,51 @@ func (f *Farm) Advance() (round, changed int, err error) {
 	if err := f.render(context.Background(), feeds, next.bodies); err != nil {
 		return prev.round, 0, err
 	}
+	f.fileStories(feeds, next.bodies)
 	f.cur.Store(next)
 	f.stats.round.reset()
 	f.log.Info("round", "round", next.round, "changed", len(feeds), "took", time.Since(start).Round(time.Millisecond))
 	return next.round, len(feeds), nil
+}
+
+// storyKey names an entry: its feed and link.
+type storyKey struct {
+	feed int
+	link string
+}
+
+// fileStories records the stories of the entries of feeds' new bodies,
+// which are not published yet. Entries that later drop off the end of a
+// feed stay recorded: the aggregator keeps them.
+func (f *Farm) fileStories(feeds []int, bodies []*body) {
+	for _, i := range feeds {
+		for _, r := range bodies[i].stories {
+			f.stories[storyKey{i, r.link}] = r.story
+		}
+		bodies[i].stories = nil
+	}
+}
+
+// WriteStories writes every entry served so far as a line of tab-separated
+// feed name, link and story number, sorted. Entries with the same story
+// number are copies of one event, the truth that an aggregator's merging
+// is measured against.
+func (f *Farm) WriteStories(w io.Writer) error {
+	f.mu.Lock()
+	keys := slices.Collect(maps.Keys(f.stories))
+	slices.SortFunc(keys, func(a, b storyKey) int { return cmp.Or(cmp.Compare(a.feed, b.feed), strings.Compare(a.link, b.link)) })
+	var b []byte
+	for _, k := range keys {
+		b = append(b, f.feeds[k.feed].Name...)
+		b = append(b, '\t')
+		b = append(b, k.link...)
+		b = append(b, '\t')
+		b = strconv.AppendUint(b, f.stories[k], 10)
+		b = append(b, '\n')
+	}
+	f.mu.Unlock()
+	_, err := w.Write(b)
+	return err
 }
 
 // render computes the bodies of feeds into bodies, in parallel.

@@ -235,3 +235,72 @@ func BenchmarkServe(b *testing.B) {
 		}
 	})
 }
+
+// TestStoryRecord: the farm records every entry it served with its story, in
+// the body of its feed; copies of one story are spread over several
+// feeds; entries pushed off a feed by a round stay recorded.
+func TestStoryRecord(t *testing.T) {
+	f := newFarm(t, small)
+	h := f.Handler()
+	type line struct{ feed, link, story string }
+	read := func() []line {
+		r := get(t, h, "/-/stories")
+		if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/tab-separated-values") {
+			t.Fatalf("GET /-/stories: %d %q", r.status, r.header.Get("Content-Type"))
+		}
+		var out []line
+		for _, l := range strings.Split(strings.TrimSuffix(string(r.body), "\n"), "\n") {
+			parts := strings.Split(l, "\t")
+			if len(parts) != 3 {
+				t.Fatalf("stories line %q: want three fields", l)
+			}
+			out = append(out, line{parts[0], parts[1], parts[2]})
+		}
+		return out
+	}
+	first := read()
+	if len(first) != small.Feeds*small.Items {
+		t.Fatalf("%d stories recorded, want one per entry: %d", len(first), small.Feeds*small.Items)
+	}
+	bodies := snapshot(t, f, h)
+	feedsOf := map[string]map[string]bool{}
+	for _, l := range first {
+		if !bytes.Contains(bodies[l.feed].body, []byte(l.link)) {
+			t.Fatalf("%s's body has no entry with link %s", l.feed, l.link)
+		}
+		if feedsOf[l.story] == nil {
+			feedsOf[l.story] = map[string]bool{}
+		}
+		feedsOf[l.story][l.feed] = true
+	}
+	copies := 0
+	for _, feeds := range feedsOf {
+		if len(feeds) > 1 {
+			if len(feeds) < 3 || len(feeds) > 5 {
+				t.Errorf("a story in %d feeds, want 3–5", len(feeds))
+			}
+			copies += len(feeds)
+		}
+	}
+	if share := float64(copies) / float64(len(first)); share < 0.10 || share > 0.20 {
+		t.Errorf("%.2f of entries are copies of a shared story, want about 0.15", share)
+	}
+
+	if r := post(t, h, "/-/round"); r.status != http.StatusOK {
+		t.Fatalf("POST /-/round: %d", r.status)
+	}
+	second := read()
+	changed := int(math.Round(small.Change * float64(small.Feeds)))
+	if want := len(first) + changed*small.New; len(second) != want {
+		t.Errorf("after a round %d stories recorded, want %d (the first round's and %d feeds × %d new)", len(second), want, changed, small.New)
+	}
+	kept := map[line]bool{}
+	for _, l := range second {
+		kept[l] = true
+	}
+	for _, l := range first {
+		if !kept[l] {
+			t.Fatalf("after a round %v is no longer recorded", l)
+		}
+	}
+}

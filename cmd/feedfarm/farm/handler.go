@@ -14,12 +14,14 @@ import (
 //	POST /-/round                 start the next round
 //	GET  /-/stats                 counters since start and since the last round
 //	POST /-/reset-stats           zero the counters
+//	GET  /-/stories               every entry served so far and its story (see WriteStories)
 func (f *Farm) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /feeds/{file}", f.serveFeed)
 	mux.HandleFunc("POST /-/round", f.serveRound)
 	mux.HandleFunc("GET /-/stats", f.serveStats)
 	mux.HandleFunc("POST /-/reset-stats", f.serveResetStats)
+	mux.HandleFunc("GET /-/stories", f.serveStories)
 	return mux
 }
 
@@ -149,6 +151,12 @@ func (f *Farm) serveStats(w http.ResponseWriter, r *http.Request) {
 func (f *Farm) serveResetStats(w http.ResponseWriter, r *http.Request) {
 	f.ResetStats()
 	writeJSON(w, f.Stats())
+}
+
+func (f *Farm) serveStories(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/tab-separated-values; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	f.WriteStories(w) // a client gone away is not our error
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -22,7 +22,15 @@ type body struct {
 	etag         string
 	contentType  string
 	modified     time.Time
-	lastModified string // modified in HTTP form
+	lastModified string     // modified in HTTP form
+	stories      []storyRef // what each entry is a copy of, until the farm files them
+}
+
+// storyRef ties an entry, by its link, to its story: the truth that the
+// merging of copies is measured against.
+type storyRef struct {
+	link  string
+	story uint64
 }
 
 // renderer turns a feed's entries into bodies; each worker has its own.
@@ -32,6 +40,7 @@ type renderer struct {
 	html []byte
 	gz   *gzip.Writer
 	gbk  *encoding.Encoder
+	refs []storyRef // of the body being rendered
 }
 
 func newRenderer() *renderer {
@@ -44,6 +53,7 @@ func (rd *renderer) render(pr *profile, items []item, modified time.Time) (*body
 	// Each body gets a buffer of its own, sized from the previous one, so
 	// that it is handed over rather than copied.
 	out := make([]byte, 0, rd.size+rd.size/4)
+	rd.refs = make([]storyRef, 0, len(items))
 	switch pr.format {
 	case RSS:
 		out = rd.rss(out, pr, items, modified)
@@ -74,6 +84,7 @@ func (rd *renderer) render(pr *profile, items []item, modified time.Time) (*body
 		contentType:  contentType(pr),
 		modified:     modified,
 		lastModified: modified.UTC().Format(http.TimeFormat),
+		stories:      rd.refs,
 	}, nil
 }
 
@@ -114,6 +125,7 @@ func (rd *renderer) entry(pr *profile, it *item) entry {
 		e.id = "tag:" + strings.TrimPrefix(pr.site, "https://") + ",2024:" + pr.name + "-" + seq
 	}
 	e.author = pr.authors[it.seq%len(pr.authors)]
+	rd.refs = append(rd.refs, storyRef{e.link, it.story.seed})
 
 	h := rd.html[:0]
 	h = append(h, "<p>"...)
