@@ -239,7 +239,7 @@ func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord
 	keys := fingerprintKeys(fp)
 	if mergeable && fp.Simhash != 0 {
 		for _, k := range keys {
-			rows.keys.add(k, millis(e.Published), entryID)
+			tx.fileMergeKey(k, millis(e.Published), entryID)
 		}
 	}
 	// Remembered at once, while this transaction holds the writer, so
@@ -300,7 +300,7 @@ func updateEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *a
 // newRows gathers the rows of a poll's new entries, written in the
 // order their foreign keys need.
 type newRows struct {
-	items, entries, keys, tags rowBatch
+	items, entries, tags rowBatch
 }
 
 func (r *newRows) write(ctx context.Context, tx *wtx) error {
@@ -313,7 +313,6 @@ func (r *newRows) write(ctx context.Context, tx *wtx) error {
 		{&r.entries, `INSERT INTO entries (id, item_id, source, key, guid, link, canonical_link, title, summary,
 				content, author, categories, tags, hash, published, updated, first_seen,
 				simhash, title_key, priority, mergeable, cves, indicators, shingles, names, raw_hash) VALUES `, 26},
-		{&r.keys, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES `, 3},
 		{&r.tags, `INSERT OR IGNORE INTO item_tags (item_id, tag) VALUES `, 2},
 	} {
 		if err := b.batch.write(ctx, tx, b.head, b.width); err != nil {

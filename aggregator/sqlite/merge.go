@@ -464,6 +464,9 @@ func (db *DB) itemFor(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord,
 // replacing any it had.
 func indexEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, entryID int64, e *aggregator.Entry, replace bool) error {
 	if replace {
+		if err := tx.writeMergeKeys(ctx); err != nil { // the entry's may be among them
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM merge_keys WHERE entry_id = ?`, entryID); err != nil {
 			return fmt.Errorf("index entry: %w", err)
 		}
@@ -471,20 +474,12 @@ func indexEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, entry
 	if rec.Source.NoMerge || rec.Merge.Disabled || e.Fingerprint.Simhash == 0 {
 		return nil
 	}
-	keys := fingerprintKeys(e.Fingerprint)
-	args := make([]any, 0, 3*len(keys))
-	for _, k := range keys {
-		args = append(args, k, millis(e.Published), entryID)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES `+rowsOf(3, len(keys)), args...); err != nil {
-		return fmt.Errorf("index entry: %w", err)
+	for _, k := range fingerprintKeys(e.Fingerprint) {
+		tx.fileMergeKey(k, millis(e.Published), entryID)
 	}
 	return nil
 }
 
-// fingerprintKeys are the index keys of a fingerprint: its shingle
-// sketch. A near-duplicate shares nearly every shingle, so it shares the
-// sketch too; its simhash is compared once it is a candidate.
 func fingerprintKeys(fp aggregator.Fingerprint) []int64 {
 	keys := make([]int64, len(fp.Sketch))
 	for i, h := range fp.Sketch {

@@ -6,6 +6,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"embed"
@@ -278,6 +279,10 @@ func (db *DB) inTx(ctx context.Context, fn func(*wtx) error) error {
 		tx.Rollback()
 		return err
 	}
+	if err := w.writeMergeKeys(ctx); err != nil {
+		tx.Rollback()
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
@@ -298,6 +303,34 @@ type wtx struct {
 	// assigned as SQLite would (the largest plus one): the transaction
 	// holds the only writer, so no one else takes them meanwhile.
 	lastEntry, lastItem int64
+	// Merge keys filed in this transaction, written as it ends.
+	mergeKeys []mergeKey
+}
+
+type mergeKey struct{ key, published, entryID int64 }
+
+// fileMergeKey adds a row to merge_keys when the transaction ends. The
+// rows of every poll in it go in together, in the index's order: inserted
+// as they came, eight random keys per entry, each landed on a page of its
+// own, and the writer's small page cache read most pages again and wrote
+// them to the WAL in every transaction.
+func (w *wtx) fileMergeKey(key, published, entryID int64) {
+	w.mergeKeys = append(w.mergeKeys, mergeKey{key, published, entryID})
+}
+
+func (w *wtx) writeMergeKeys(ctx context.Context) error {
+	if len(w.mergeKeys) == 0 {
+		return nil
+	}
+	slices.SortFunc(w.mergeKeys, func(a, b mergeKey) int {
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.published, b.published), cmp.Compare(a.entryID, b.entryID))
+	})
+	var rows rowBatch
+	for _, k := range w.mergeKeys {
+		rows.add(k.key, k.published, k.entryID)
+	}
+	w.mergeKeys = w.mergeKeys[:0]
+	return rows.write(ctx, w, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES `, 3)
 }
 
 func (w *wtx) nextEntryID(ctx context.Context) (int64, error) {

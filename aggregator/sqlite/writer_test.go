@@ -2,8 +2,13 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregator"
 )
 
 // TestWriterKeepsStatements checks that a write statement is prepared on
@@ -37,5 +42,49 @@ func TestWriterKeepsStatements(t *testing.T) {
 	var v string
 	if err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'k'`).Scan(&v); err != nil || v != "v" {
 		t.Fatalf("setting: %q, %v", v, err)
+	}
+}
+
+// TestMergeKeysWrittenAtCommit: merge keys filed in a transaction are
+// written as it ends, and an entry re-indexed within it keeps only its
+// new keys.
+func TestMergeKeysWrittenAtCommit(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	old := aggregator.Entry{Summary: "The harbour authority closed the northern pier after a crane collapsed on Monday.", Published: time.Unix(1000, 0)}
+	edited := aggregator.Entry{Summary: "Rail services between the two cities resume on Friday after a week of repairs.", Published: time.Unix(1000, 0)}
+	old.Fingerprint, edited.Fingerprint = aggregator.NewFingerprint(&old), aggregator.NewFingerprint(&edited)
+	stored := func(q querier) []int64 {
+		var keys []int64
+		if err := eachRow(ctx, q, `SELECT key FROM merge_keys WHERE entry_id = 7 ORDER BY key`, nil, func(rows *sql.Rows) error {
+			var k int64
+			err := rows.Scan(&k)
+			keys = append(keys, k)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return keys
+	}
+	rec := &aggregator.FetchRecord{}
+	err = db.inTx(ctx, func(tx *wtx) error {
+		for _, k := range fingerprintKeys(old.Fingerprint) {
+			tx.fileMergeKey(k, 1000_000, 7)
+		}
+		if got := stored(tx); len(got) != 0 {
+			t.Errorf("keys in the store before the transaction ends: %x", got)
+		}
+		return indexEntry(ctx, tx, rec, 7, &edited, true)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := slices.Sorted(slices.Values(fingerprintKeys(edited.Fingerprint)))
+	if got := stored(db.reader); !slices.Equal(got, want) {
+		t.Errorf("keys after commit: %x, want the edited text's %x", got, want)
 	}
 }
