@@ -1,6 +1,7 @@
 package aggregator
 
 import (
+	"container/heap"
 	"context"
 	"log/slog"
 	"sync"
@@ -72,16 +73,29 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	if workers <= 0 {
 		workers = 8
 	}
-	next := make(map[string]time.Time, len(s.Sources))
-	gone := make(map[string]bool) // answered 410: polled only by hand
-	for _, src := range s.Sources {
+	// Per source, by its index in s.Sources. Idle sources wait in a heap
+	// by their next attempt: each poll's start and end touches the few it
+	// concerns. (Scanning every source on each of them cost 41 % of a
+	// 5,000-source refresh's CPU.)
+	n := len(s.Sources)
+	next := make([]time.Time, n)
+	gone := make([]bool, n)    // answered 410: polled only by hand
+	running := make([]bool, n) // queued or polling
+	index := make(map[string]int, n)
+	var waiting dueHeap
+	for i, src := range s.Sources {
 		st, err := s.Poller.Store.SourceState(ctx, src.Name)
 		if err != nil {
 			return err
 		}
-		next[src.Name] = st.NextAttempt // zero: due now
-		gone[src.Name] = st.Gone && st.URL == src.URL
+		index[src.Name] = i
+		next[i] = st.NextAttempt // zero: due now
+		gone[i] = st.Gone && st.URL == src.URL
+		if !gone[i] {
+			waiting = append(waiting, due{at: next[i], source: i})
+		}
 	}
+	heap.Init(&waiting)
 
 	jobs := make(chan Source)
 	done := make(chan PollResult)
@@ -101,37 +115,47 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		}
 	}()
 
-	running := make(map[string]bool) // queued or polling
-	var queue []Source
+	var queue []int
 	var sweep *Sweep
 	reason := "start" // a sweep begins on this pass; "" when none does
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	enqueue := func(i int) {
+		queue = append(queue, i)
+		running[i] = true
+		if reason != "" {
+			sweep.include(s.Sources[i].Name)
+		}
+	}
 	for {
 		now := time.Now()
 		if reason != "" && sweep == nil {
 			sweep = &Sweep{Reason: reason, start: now, pending: map[string]bool{}}
 		}
+		if reason == "refresh" {
+			for i := range s.Sources {
+				switch {
+				case gone[i]:
+				case running[i]:
+					sweep.include(s.Sources[i].Name) // its poll's result counts
+				default:
+					enqueue(i) // its entry in the heap goes stale
+				}
+			}
+		}
 		wake := time.Time{}
-		for _, src := range s.Sources {
-			if gone[src.Name] {
+		for len(waiting) > 0 {
+			d := waiting[0]
+			if running[d.source] || gone[d.source] || !d.at.Equal(next[d.source]) {
+				heap.Pop(&waiting) // stale: queued since, or rescheduled
 				continue
 			}
-			if running[src.Name] {
-				if reason == "refresh" { // its poll's result counts
-					sweep.include(src.Name)
-				}
-				continue
+			if d.at.After(now) {
+				wake = d.at
+				break
 			}
-			if t := next[src.Name]; reason == "refresh" || !t.After(now) {
-				queue = append(queue, src)
-				running[src.Name] = true
-				if reason != "" {
-					sweep.include(src.Name)
-				}
-			} else if wake.IsZero() || t.Before(wake) {
-				wake = t
-			}
+			heap.Pop(&waiting)
+			enqueue(d.source)
 		}
 		if sweep != nil && sweep.Sources == 0 {
 			sweep = nil
@@ -140,7 +164,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		var send chan Source
 		var head Source
 		if len(queue) > 0 {
-			send, head = jobs, queue[0]
+			send, head = jobs, s.Sources[queue[0]]
 		}
 		if !wake.IsZero() {
 			timer.Reset(time.Until(wake))
@@ -151,9 +175,12 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		case send <- head:
 			queue = queue[1:]
 		case res := <-done:
-			delete(running, res.Source)
-			gone[res.Source] = res.Gone
-			next[res.Source] = s.nextAfter(res)
+			if i, ok := index[res.Source]; ok {
+				running[i], gone[i], next[i] = false, res.Gone, s.nextAfter(res)
+				if !gone[i] {
+					heap.Push(&waiting, due{at: next[i], source: i})
+				}
+			}
 			s.report(res)
 			if sweep != nil && sweep.add(res) {
 				s.reportSweep(sweep)
@@ -164,6 +191,32 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		case <-timer.C:
 		}
 	}
+}
+
+// due is a source's next attempt, in the scheduler's heap.
+type due struct {
+	at     time.Time
+	source int // index in Scheduler.Sources
+}
+
+// dueHeap orders idle sources by next attempt, then as configured
+// (container/heap).
+type dueHeap []due
+
+func (h dueHeap) Len() int { return len(h) }
+func (h dueHeap) Less(i, j int) bool {
+	if !h[i].at.Equal(h[j].at) {
+		return h[i].at.Before(h[j].at)
+	}
+	return h[i].source < h[j].source
+}
+func (h dueHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *dueHeap) Push(x any)   { *h = append(*h, x.(due)) }
+func (h *dueHeap) Pop() any {
+	old := *h
+	d := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return d
 }
 
 // nextAfter is when to poll again: the poller's verdict, or on an

@@ -222,3 +222,38 @@ func TestSchedulerRefreshSweepsEverySource(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkSchedulerSweep times a refresh of n sources that all answer
+// 304 at once, from memory: what is left is mostly the scheduler's own
+// bookkeeping, which must grow with n, not with n².
+func BenchmarkSchedulerSweep(b *testing.B) {
+	for _, n := range []int{600, 5000} {
+		b.Run(fmt.Sprintf("sources=%d", n), func(b *testing.B) {
+			fetch := fetchFunc(func(_ context.Context, req FetchRequest) (*FetchResult, error) {
+				if req.ETag != "" {
+					return &FetchResult{Status: 304, NotModified: true}, nil
+				}
+				return &FetchResult{Status: 200, Body: []byte("1|a"), ETag: `"v1"`}, nil
+			})
+			sources := make([]Source, n)
+			for i := range sources {
+				sources[i] = Source{Name: fmt.Sprintf("s%05d", i), URL: fmt.Sprintf("http://s%05d/", i), Schedule: MustParseSchedule("@hourly")}
+			}
+			refresh, swept := make(chan struct{}), make(chan Sweep)
+			s := &Scheduler{Poller: &Poller{Store: newMemStore(), Fetcher: fetch, Parser: lineParser{}},
+				Sources: sources, Workers: 32, Refresh: refresh, OnSweep: func(w Sweep) { swept <- w }}
+			ctx, cancel := context.WithCancel(context.Background())
+			ran := make(chan error)
+			go func() { ran <- s.Run(ctx) }()
+			<-swept // the sweep at start
+			for b.Loop() {
+				refresh <- struct{}{}
+				if w := <-swept; w.NotModified != n {
+					b.Fatalf("refresh: %+v, want %d not modified", w, n)
+				}
+			}
+			cancel()
+			<-ran
+		})
+	}
+}
