@@ -11,10 +11,15 @@ import (
 	"github.com/gleaner/gleaner/aggregator"
 )
 
-// Bounds on what the process remembers of entries it saved.
+// Bounds on what the process remembers of entries it saved. A key of a
+// phrase in common use pushes a copy out of its list within a few dozen
+// entries; scored against the benchmark farm's record of copies, lists of
+// 64 instead of 32 found 88–89 % of the pairs of copies instead of 75–77 %
+// at 600 feeds (precision 95.3–95.9 % instead of 96.3–96.7 %), for 5–9 %
+// more time in a cold cycle; 128 found 96–97 % at 93–94 % and 15–24 %.
 const (
 	recentSize   = 32768 // entries
-	recentPerKey = 32    // newest entries per fingerprint key
+	recentPerKey = 64    // newest entries per fingerprint key
 )
 
 // recentEntry is what candidate search needs of an entry this process
