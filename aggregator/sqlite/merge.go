@@ -480,6 +480,9 @@ func indexEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, entry
 	return nil
 }
 
+// fingerprintKeys are the index keys of a fingerprint: its shingle
+// sketch. A near-duplicate shares nearly every shingle, so it shares the
+// sketch too; its simhash is compared once it is a candidate.
 func fingerprintKeys(fp aggregator.Fingerprint) []int64 {
 	keys := make([]int64, len(fp.Sketch))
 	for i, h := range fp.Sketch {

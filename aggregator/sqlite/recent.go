@@ -16,7 +16,8 @@ import (
 // entries; scored against the benchmark farm's record of copies, lists of
 // 64 instead of 32 found 88–89 % of the pairs of copies instead of 75–77 %
 // at 600 feeds (precision 95.3–95.9 % instead of 96.3–96.7 %), for 5–9 %
-// more time in a cold cycle; 128 found 96–97 % at 93–94 % and 15–24 %.
+// more time in a cold cycle; lists of 128 found 96–97 %, at a precision of
+// 93–94 % and for 15–24 % more time.
 const (
 	recentSize   = 32768 // entries
 	recentPerKey = 64    // newest entries per fingerprint key
