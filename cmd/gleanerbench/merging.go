@@ -39,9 +39,13 @@ type storedEntry struct {
 // of entries in one item (what merging found), and of both.
 func scoreMerging(stories map[[2]string]string, entries []storedEntry) mergeScore {
 	var s mergeScore
+	type itemStory struct {
+		item  int64
+		story string
+	}
 	byStory := map[string]int{}
 	byItem := map[int64]int{}
-	byBoth := map[string]int{}
+	byBoth := map[itemStory]int{}
 	for _, e := range entries {
 		story, ok := stories[[2]string{e.source, e.link}]
 		if !ok {
@@ -50,19 +54,18 @@ func scoreMerging(stories map[[2]string]string, entries []storedEntry) mergeScor
 		}
 		byStory[story]++
 		byItem[e.item]++
-		byBoth[fmt.Sprint(e.item, "/", story)]++
+		byBoth[itemStory{e.item, story}]++
 	}
-	pairs := func(counts map[string]int) (n int) {
-		for _, k := range counts {
-			n += k * (k - 1) / 2
-		}
-		return n
-	}
-	for _, k := range byItem {
-		s.Found += k * (k - 1) / 2
-	}
-	s.Pairs, s.Right = pairs(byStory), pairs(byBoth)
+	s.Pairs, s.Found, s.Right = pairs(byStory), pairs(byItem), pairs(byBoth)
 	return s
+}
+
+// pairs counts the pairs within each group of the given sizes.
+func pairs[K comparable](sizes map[K]int) (n int) {
+	for _, k := range sizes {
+		n += k * (k - 1) / 2
+	}
+	return n
 }
 
 // farmStories reads the farm's record of every entry it served: (feed,
