@@ -29,6 +29,7 @@ type bench struct {
 	farm    *exec.Cmd
 	farmURL string
 	config  string
+	loader  loader // the serving tests' load generator
 }
 
 func newBench(ctx context.Context, o options, log io.Writer) (*bench, error) {
@@ -36,7 +37,18 @@ func newBench(ctx context.Context, o options, log io.Writer) (*bench, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &bench{o: o, log: log, dir: dir}
+	b := &bench{o: o, log: log, dir: dir, loader: goLoader{}}
+	if o.loader != "go" {
+		wrk, found, err := newWrkLoader(dir)
+		switch {
+		case err != nil:
+			return nil, err
+		case found:
+			b.loader = wrk
+		case o.loader == "wrk":
+			return nil, fmt.Errorf("-loader wrk: wrk not found on PATH (apt-get install wrk)")
+		}
+	}
 	root, err := moduleRoot()
 	if err != nil {
 		return nil, err

@@ -39,6 +39,7 @@ type options struct {
 	load         int     // concurrent connections
 	loadSeconds  float64 // per load test
 	keep         bool
+	loader       string // auto, wrk or go
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -53,8 +54,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.load, "connections", 64, "concurrent connections in the serving tests")
 	fs.Float64Var(&o.loadSeconds, "seconds", 5, "duration of each serving test")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work folder")
+	fs.StringVar(&o.loader, "loader", "auto", "serving tests' load generator: wrk, go (the harness's own client), or auto (wrk when on PATH)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if o.loader != "auto" && o.loader != "wrk" && o.loader != "go" {
+		return fmt.Errorf("-loader %q: want auto, wrk or go", o.loader)
 	}
 	b, err := newBench(ctx, o, stderr)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 type report struct {
 	o       options
 	machine string
+	loader  string // the serving tests' load generator
 	cycles  []cycle
 	service []cycle // the same cycles inside a running `gleaner serve`
 	loads   []loadResult
@@ -22,7 +24,7 @@ type report struct {
 }
 
 func (b *bench) run(ctx context.Context) (*report, error) {
-	r := &report{o: b.o, machine: machine()}
+	r := &report{o: b.o, machine: machine(), loader: b.loader.String()}
 	step := func(format string, args ...any) { fmt.Fprintf(b.log, "gleanerbench: "+format+"\n", args...) }
 
 	total := b.o.feeds * b.o.items
@@ -75,29 +77,46 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 	if zipped.encoding != "gzip" {
 		return nil, fmt.Errorf("GET %s with Accept-Encoding: gzip: Content-Encoding %q", url, zipped.encoding)
 	}
-	cached := load(ctx, url, http.Header{}, b.o.load, d, http.StatusOK)
-	cached.Name = fmt.Sprintf("cached output (all.rss, 200, %d KB)", len(plain.body)>>10)
-	cached.Baseline = staticBaseline(ctx, plain.body, plain.etag, "", http.Header{}, http.StatusOK, b.o.load, d)
-	gzipped := load(ctx, url, gzipHeader, b.o.load, d, http.StatusOK)
-	gzipped.Name = fmt.Sprintf("cached output, gzip as feed readers ask (%d KB)", len(zipped.body)>>10)
-	gzipped.Baseline = staticBaseline(ctx, zipped.body, zipped.etag, "gzip", gzipHeader, http.StatusOK, b.o.load, d)
 	conditional := http.Header{"If-None-Match": {plain.etag}}
-	notModified := load(ctx, url, conditional, b.o.load, d, http.StatusNotModified)
-	notModified.Name = "304 answers (If-None-Match)"
-	notModified.Baseline = staticBaseline(ctx, plain.body, plain.etag, "", conditional, http.StatusNotModified, b.o.load, d)
-	r.loads = []loadResult{cached, gzipped, notModified}
+	for _, t := range []struct {
+		name     string
+		header   http.Header
+		body     response
+		encoding string
+		status   int
+	}{
+		{fmt.Sprintf("cached output (all.rss, 200, %d KB)", len(plain.body)>>10), http.Header{}, plain, "", http.StatusOK},
+		{fmt.Sprintf("cached output, gzip as feed readers ask (%d KB)", len(zipped.body)>>10), gzipHeader, zipped, "gzip", http.StatusOK},
+		{"304 answers (If-None-Match)", conditional, plain, "", http.StatusNotModified},
+	} {
+		want := expectNotModified()
+		if t.status == http.StatusOK {
+			want = expectBody(t.body.body, 0)
+		}
+		res, err := b.loader.load(ctx, url, t.header, b.o.load, d, want)
+		if err != nil {
+			return nil, err
+		}
+		res.Name = t.name
+		if res.Baseline, err = b.staticBaseline(ctx, t.body, t.encoding, t.header, want, d); err != nil {
+			return nil, err
+		}
+		r.loads = append(r.loads, res)
+	}
 
 	// Feed readers ask for gzip; the uncompressed row stays comparable
 	// with earlier runs. Each load runs during a poll cycle of its own.
 	for _, l := range []struct {
 		name   string
 		header http.Header
+		body   []byte
 	}{
-		{"cached output while a poll cycle runs", http.Header{}},
-		{"cached output, gzip, while a poll cycle runs", gzipHeader},
+		{"cached output while a poll cycle runs", http.Header{}, plain.body},
+		{"cached output, gzip, while a poll cycle runs", gzipHeader, zipped.body},
 	} {
 		step("serving while a poll cycle runs (%s)", l.name)
-		res, err := b.loadDuringPoll(ctx, url, l.header)
+		// New items change the output a little while it is measured.
+		res, err := b.loadDuringPoll(ctx, url, l.header, expectBody(l.body, 0.2))
 		if err != nil {
 			return nil, err
 		}
@@ -126,18 +145,32 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 
 // loadDuringPoll advances the farm a round and load-tests url for
 // exactly as long as a `gleaner poll` of that round runs.
-func (b *bench) loadDuringPoll(ctx context.Context, url string, header http.Header) (loadResult, error) {
+func (b *bench) loadDuringPoll(ctx context.Context, url string, header http.Header, want expect) (loadResult, error) {
 	if err := b.farmPost(ctx, "/-/round"); err != nil {
 		return loadResult{}, err
 	}
 	during, stopLoad := context.WithCancel(ctx)
-	done := make(chan loadResult)
-	go func() { done <- load(during, url, header, b.o.load, 10*time.Minute, http.StatusOK) }()
+	done := b.loadUntil(during, url, header, want)
 	time.Sleep(100 * time.Millisecond)
 	_, pollErr := b.runGleaner(ctx, "poll")
 	stopLoad()
 	res := <-done
-	return res, pollErr
+	return res.loadResult, errors.Join(pollErr, res.err)
+}
+
+type loadOutcome struct {
+	loadResult
+	err error
+}
+
+// loadUntil load-tests url until ctx ends.
+func (b *bench) loadUntil(ctx context.Context, url string, header http.Header, want expect) <-chan loadOutcome {
+	done := make(chan loadOutcome, 1)
+	go func() {
+		res, err := b.loader.load(ctx, url, header, b.o.load, 10*time.Minute, want)
+		done <- loadOutcome{res, err}
+	}()
+	return done
 }
 
 func (r *report) write(w io.Writer) {
@@ -167,6 +200,7 @@ func (r *report) write(w io.Writer) {
 		}
 		fmt.Fprint(w, ".\n\n")
 	}
+	fmt.Fprintf(w, "Serving, load generator: %s; the static server is in the harness's process.\n\n", r.loader)
 	fmt.Fprintf(w, "| serving, %d connections | requests/s | static server (baseline) | ratio | p50 | p99 | errors |\n", r.o.load)
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, l := range append(r.loads, r.during...) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -134,13 +135,12 @@ func (b *bench) loadDuringColdSweep(ctx context.Context, header http.Header) (lo
 	}
 	defer svc.stop()
 	during, stopLoad := context.WithCancel(ctx)
-	done := make(chan loadResult)
-	go func() {
-		done <- load(during, svc.base+"/feeds/all.rss", header, b.o.load, 10*time.Minute, http.StatusOK)
-	}()
+	// The output grows from empty as the sweep stores items.
+	done := b.loadUntil(during, svc.base+"/feeds/all.rss", header, expect{status: http.StatusOK, maxBytes: 1 << 30})
 	sw, err := svc.wait(ctx)
 	stopLoad()
-	return <-done, sw.Took, err
+	res := <-done
+	return res.loadResult, sw.Took, errors.Join(err, res.err)
 }
 
 func (b *bench) startService(config string) (*service, error) {

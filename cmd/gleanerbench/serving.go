@@ -106,13 +106,13 @@ func (s *server) stop() {
 	s.cmd.Wait()
 }
 
-// staticBaseline serves body with its ETag (and Content-Encoding, when
-// given) from a plain net/http server in this process and load-tests it
-// with the same request headers.
-func staticBaseline(ctx context.Context, body []byte, etag, encoding string, header http.Header, want, conns int, d time.Duration) float64 {
+// staticBaseline serves a response's bytes with its ETag (and
+// Content-Encoding, when given) from a plain net/http server in this
+// process and load-tests it with the same request headers.
+func (b *bench) staticBaseline(ctx context.Context, resp response, encoding string, header http.Header, want expect, d time.Duration) (float64, error) {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("ETag", etag)
-		if r.Header.Get("If-None-Match") == etag {
+		w.Header().Set("ETag", resp.etag)
+		if r.Header.Get("If-None-Match") == resp.etag {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
@@ -120,8 +120,12 @@ func staticBaseline(ctx context.Context, body []byte, etag, encoding string, hea
 		if encoding != "" {
 			w.Header().Set("Content-Encoding", encoding)
 		}
-		w.Write(body)
+		w.Write(resp.body)
 	}))
 	defer ts.Close()
-	return load(ctx, ts.URL, header, conns, d, want).perSecond()
+	res, err := b.loader.load(ctx, ts.URL, header, b.o.load, d, want)
+	if err != nil {
+		return 0, fmt.Errorf("static baseline: %w", err)
+	}
+	return res.perSecond(), nil
 }
