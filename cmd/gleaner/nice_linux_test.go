@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -10,11 +11,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestPollYieldsCPU checks every thread of a running `gleaner poll`:
-// Linux keeps a nice value per thread, so lowering only the calling
-// thread's would leave the busiest ones at full priority.
+// Linux keeps a nice value and a scheduling policy per thread, so
+// lowering only the calling thread's would leave the busiest ones at
+// full priority.
 func TestPollYieldsCPU(t *testing.T) {
 	reached, release := make(chan struct{}), make(chan struct{})
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -35,30 +39,33 @@ func TestPollYieldsCPU(t *testing.T) {
 	}
 	defer cmd.Wait()
 	<-reached
-	nices, err := threadNices(cmd.Process.Pid)
+	threads, err := threadPriorities(cmd.Process.Pid)
 	close(release)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(nices) < 2 {
-		t.Fatalf("read %d threads; a Go program runs several", len(nices))
+	if len(threads) < 2 {
+		t.Fatalf("read %d threads; a Go program runs several", len(threads))
 	}
-	for tid, n := range nices {
-		if n != pollNice {
-			t.Errorf("thread %d runs at nice %d, want %d (all: %v)", tid, n, pollNice, nices)
+	for tid, p := range threads {
+		if p.nice != pollNice || p.policy != unix.SCHED_IDLE {
+			t.Errorf("thread %d runs at nice %d, policy %d; want %d, SCHED_IDLE (%d); all: %v", tid, p.nice, p.policy, pollNice, unix.SCHED_IDLE, threads)
 		}
 	}
 }
 
-// threadNices reads the nice value of each of a process's threads from
-// /proc (field 19 of stat, counted after the parenthesised name).
-func threadNices(pid int) (map[int]int, error) {
+type priority struct{ nice, policy int }
+
+// threadPriorities reads the nice value and the scheduling policy of
+// each of a process's threads from /proc (fields 19 and 41 of stat,
+// counted after the parenthesised name).
+func threadPriorities(pid int) (map[int]priority, error) {
 	dir := fmt.Sprintf("/proc/%d/task", pid)
 	tasks, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	nices := map[int]int{}
+	threads := map[int]priority{}
 	for _, task := range tasks {
 		stat, err := os.ReadFile(filepath.Join(dir, task.Name(), "stat"))
 		if err != nil {
@@ -66,13 +73,16 @@ func threadNices(pid int) (map[int]int, error) {
 		}
 		s := string(stat)
 		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		if len(fields) < 17 {
+		if len(fields) < 39 {
 			return nil, fmt.Errorf("short stat line %q", s)
 		}
-		tid, _ := strconv.Atoi(task.Name())
-		if nices[tid], err = strconv.Atoi(fields[16]); err != nil {
+		nice, errNice := strconv.Atoi(fields[16])
+		policy, errPolicy := strconv.Atoi(fields[38])
+		if err := errors.Join(errNice, errPolicy); err != nil {
 			return nil, fmt.Errorf("stat line %q: %w", s, err)
 		}
+		tid, _ := strconv.Atoi(task.Name())
+		threads[tid] = priority{nice, policy}
 	}
-	return nices, nil
+	return threads, nil
 }
