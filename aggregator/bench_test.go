@@ -87,7 +87,7 @@ func BenchmarkFingerprint(b *testing.B) {
 	for _, lang := range []string{"en", "zh"} {
 		b.Run(lang, func(b *testing.B) {
 			entries, size := benchEntries(lang == "zh")
-			if fp := NewFingerprint(&entries[0]); fp.Simhash == 0 || len(fp.Sketch) != sketchSize || fp.TitleKey == "" {
+			if fp := NewFingerprint(&entries[0]); fp.Simhash == 0 || len(fp.Sketch) != SketchSize || fp.TitleKey == "" {
 				b.Fatalf("NewFingerprint(%s) = %+v, want simhash, a full sketch and a title key", lang, fp)
 			}
 			b.SetBytes(int64(size))

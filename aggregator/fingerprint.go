@@ -32,7 +32,9 @@ type Fingerprint struct {
 	CJK bool
 }
 
-const sketchSize = 8
+// SketchSize is how many MinHash values a fingerprint keeps: the keys an
+// entry is filed under in the merge index.
+const SketchSize = 8
 
 // Shingles returns the set of hashed features of a text: word pairs for
 // scripts that separate words with spaces, character bigrams for Chinese,
@@ -216,7 +218,7 @@ func sketch(features []uint64, k int) []uint64 {
 func NewFingerprint(e *Entry) Fingerprint {
 	body := htmlText(e.Summary) + "\n" + htmlText(e.Content)
 	features, cjk := shingles(e.Title + "\n" + body)
-	return Fingerprint{Simhash: Simhash(features), Sketch: sketch(features, sketchSize), TitleKey: TitleKey(e.Title),
+	return Fingerprint{Simhash: Simhash(features), Sketch: sketch(features, SketchSize), TitleKey: TitleKey(e.Title),
 		Shingles: shingles32(features), Names: salient(body), CJK: cjk}
 }
 

@@ -8,42 +8,28 @@ import (
 	"github.com/gleaner/gleaner/aggregator"
 )
 
-func TestRefListRing(t *testing.T) {
-	for _, pushed := range []int{1, recentPerKey - 1, recentPerKey, recentPerKey + 1, 3*recentPerKey + 5} {
-		var l refList
-		for id := 1; id <= pushed; id++ {
-			l.push(recentRef{id: int64(id)})
-		}
-		if want := min(pushed, recentPerKey); len(l.refs) != want {
-			t.Fatalf("%d pushed: holds %d refs, want %d", pushed, len(l.refs), want)
-		}
-		for j := range l.refs {
-			if got, want := l.at(j).id, int64(pushed-j); got != want {
-				t.Errorf("%d pushed: %d-th newest is %d, want %d", pushed, j, got, want)
-			}
-		}
-	}
-}
-
 // TestRecentCandidates covers the key lists through what candidate
-// search returns: the newest entries sharing two keys, none forgotten.
+// search returns: for a plan, the entries published nearest; since a
+// plan, the newest; none forgotten.
 func TestRecentCandidates(t *testing.T) {
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	sketch := []uint64{1 << 8, 2 << 8, 3 << 8}
 	keys := fingerprintKeys(aggregator.Fingerprint{Sketch: sketch})
 	var r recentIndex
-	const stored = recentPerKey + 8
+	// Entry i is published i minutes after now, saved in id order.
+	const stored = 72
+	at := func(minute int64) time.Time { return now.Add(time.Duration(minute) * time.Minute) }
 	for id := int64(1); id <= stored; id++ {
-		r.add(recentEntry{id: id, itemID: 1000 + id, published: millis(now), source: "a", mergeable: true}, keys)
+		r.add(recentEntry{id: id, itemID: 1000 + id, published: millis(at(id)), source: "a", mergeable: true}, keys)
 	}
-	r.add(recentEntry{id: stored + 1, itemID: 2000, published: millis(now), source: "b", mergeable: true}, keys) // same source as the lookup
-	r.add(recentEntry{id: stored + 2, itemID: 2001, published: millis(now), source: "a", mergeable: false}, keys)
+	r.add(recentEntry{id: stored + 1, itemID: 2000, published: millis(at(30)), source: "b", mergeable: true}, keys) // same source as the lookup
+	r.add(recentEntry{id: stored + 2, itemID: 2001, published: millis(at(30)), source: "a", mergeable: false}, keys)
 	rec := &aggregator.FetchRecord{Source: aggregator.Source{Name: "b"}}
-	e := &aggregator.Entry{Source: "b", Published: now, Fingerprint: aggregator.Fingerprint{Sketch: sketch}}
+	e := &aggregator.Entry{Source: "b", Published: at(30), Fingerprint: aggregator.Fingerprint{Sketch: sketch}}
 
-	newest := func(from int64, n int) []int64 {
+	span := func(from, to int64) []int64 {
 		var ids []int64
-		for id := from; len(ids) < n; id-- {
+		for id := from; id <= to; id++ {
 			ids = append(ids, id)
 		}
 		return ids
@@ -54,9 +40,11 @@ func TestRecentCandidates(t *testing.T) {
 		after  int64
 		want   []int64
 	}{
-		{"newest first, at most maxCandidates", nil, 0, newest(stored, maxCandidates)},
-		{"only above after", nil, stored - 3, newest(stored, 3)},
-		{"forgotten entries are gone", newest(stored, 5), 0, newest(stored-5, maxCandidates)},
+		// 30 itself, then 29 and 31, ... 23 and 37 at seven minutes; of
+		// the two at eight minutes, the newer.
+		{"a plan: nearest in time, at most maxCandidates", nil, 0, span(23, 38)},
+		{"since a plan: the newest above after", nil, stored - 3, span(stored-2, stored)},
+		{"forgotten entries are gone", span(28, 32), 0, append(span(20, 27), span(33, 40)...)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,5 +65,40 @@ func TestRecentCandidates(t *testing.T) {
 	}
 	if !r.covers(stored-10, stored-5) {
 		t.Error("memory does not cover entries it holds")
+	}
+}
+
+// TestRecentTail covers lookups since a plan once the tail was trimmed:
+// from an id it holds, every entry since; from an older one, the
+// nearest in time among those saved since.
+func TestRecentTail(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	sketch := []uint64{1 << 8, 2 << 8, 3 << 8}
+	keys := fingerprintKeys(aggregator.Fingerprint{Sketch: sketch})
+	var r recentIndex
+	const stored = 3 * tailSize
+	at := func(minute int64) time.Time { return now.Add(time.Duration(minute) * time.Minute) }
+	for id := int64(1); id <= stored; id++ {
+		r.add(recentEntry{id: id, itemID: 1000 + id, published: millis(at(id)), source: "a", mergeable: true}, keys)
+	}
+	if held := len(r.tail[keys[0]]); r.tailFrom <= 1 || held > 2*tailSize {
+		t.Fatalf("tail not trimmed: from id %d, %d refs a key", r.tailFrom, held)
+	}
+	rec := &aggregator.FetchRecord{Source: aggregator.Source{Name: "b"}}
+	lookup := func(minute, after int64) []int64 {
+		e := &aggregator.Entry{Source: "b", Published: at(minute), Fingerprint: aggregator.Fingerprint{Sketch: sketch}}
+		_, ids := r.candidates(rec, e, "", after)
+		slices.Sort(ids)
+		return ids
+	}
+	// Since a plan the tail still holds: the five saved since, not the
+	// nearest in time.
+	if got, want := lookup(stored-100, stored-5), []int64{stored - 4, stored - 3, stored - 2, stored - 1, stored}; !slices.Equal(got, want) {
+		t.Errorf("since id %d: %v, want %v", stored-5, got, want)
+	}
+	// Since a plan older than the tail: nearest in time, above after.
+	got := lookup(100, 95)
+	if len(got) != maxCandidates || got[0] <= 95 || got[len(got)-1] > 100+nearPerSide {
+		t.Errorf("since id 95, published at minute 100: %v", got)
 	}
 }
