@@ -37,7 +37,7 @@ func newBench(ctx context.Context, o options, log io.Writer) (*bench, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &bench{o: o, log: log, dir: dir, loader: goLoader{}}
+	b := &bench{o: o, log: log, dir: dir, loader: goLoader{why: "-loader go"}}
 	if o.loader != "go" {
 		wrk, found, err := newWrkLoader(dir)
 		switch {
@@ -45,7 +45,9 @@ func newBench(ctx context.Context, o options, log io.Writer) (*bench, error) {
 			return nil, err
 		case found:
 			b.loader = wrk
-		case o.loader == "wrk":
+		case o.loader == "auto":
+			b.loader = goLoader{why: "no wrk on PATH"}
+		default:
 			return nil, fmt.Errorf("-loader wrk: wrk not found on PATH (apt-get install wrk)")
 		}
 	}

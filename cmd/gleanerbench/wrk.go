@@ -43,12 +43,11 @@ func expectNotModified() expect {
 	return expect{status: http.StatusNotModified, maxBytes: headerBytes}
 }
 
-// goLoader is the harness's own client: one process with the server
-// under test only when the machine has no wrk. Its cost shares the two
-// cores with the server.
-type goLoader struct{}
+// goLoader is the harness's own client, for machines without wrk. It
+// takes more of the two cores than wrk does, which the server then lacks.
+type goLoader struct{ why string }
 
-func (goLoader) String() string { return "the harness's Go net/http client (no wrk found)" }
+func (l goLoader) String() string { return "the harness's Go net/http client (" + l.why + ")" }
 
 func (goLoader) load(ctx context.Context, url string, header http.Header, conns int, d time.Duration, want expect) (loadResult, error) {
 	return load(ctx, url, header, conns, d, want.status), nil
