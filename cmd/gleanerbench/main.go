@@ -6,7 +6,8 @@
 // throughput for a cached output and for 304 answers under 64 concurrent
 // connections, and its latency while a poll cycle runs. Each figure comes
 // with a baseline measured in the same run (a bare fetch of every feed; a
-// static file server), because these machines are noisy.
+// static file server), because these machines are noisy. The serving
+// load comes from wrk when it is on PATH (-loader), else from a Go client.
 //
 //	go run ./cmd/gleanerbench -feeds 600
 //	go run ./cmd/gleanerbench -feeds 5000
