@@ -316,7 +316,7 @@ func (r *newRows) write(ctx context.Context, tx *wtx) error {
 		{&r.tags, `INSERT OR IGNORE INTO item_tags (item_id, tag) VALUES `, 2},
 	} {
 		if err := b.batch.write(ctx, tx, b.head, b.width); err != nil {
-			return err
+			return fmt.Errorf("insert new entries: %w", err)
 		}
 	}
 	return nil
@@ -328,7 +328,8 @@ type rowBatch struct{ args []any }
 func (b *rowBatch) add(args ...any) { b.args = append(b.args, args...) }
 
 // write inserts the rows with statements of 32, 16, 8, 4, 2 or 1 rows:
-// a handful of statement shapes, each kept prepared by the writer.
+// a handful of statement shapes, each kept prepared by the writer. The
+// caller names the rows in the error.
 func (b *rowBatch) write(ctx context.Context, tx *wtx, head string, width int) error {
 	for rest := b.args; len(rest) > 0; {
 		n := 32
@@ -336,7 +337,7 @@ func (b *rowBatch) write(ctx context.Context, tx *wtx, head string, width int) e
 			n /= 2
 		}
 		if _, err := tx.ExecContext(ctx, head+rowsOf(width, n), rest[:n*width]...); err != nil {
-			return fmt.Errorf("insert new entries: %w", err)
+			return err
 		}
 		rest = rest[n*width:]
 	}

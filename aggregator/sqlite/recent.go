@@ -293,8 +293,9 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 		return x.itemID, nil
 	}
 	// Every hit, then counted by sorting: no map per lookup. Refs carry
-	// source and date, so most hits are dropped without a lookup; evicted
-	// entries are caught by the byID lookup of those that share two keys.
+	// source and date, so most hits are dropped without a lookup; refs of
+	// evicted entries are skipped by id, and any left are caught by the
+	// byID lookup of those that share two keys.
 	source, known := r.sources[e.Source]
 	if !known {
 		source = -1 // matches no stored entry

@@ -330,7 +330,10 @@ func (w *wtx) writeMergeKeys(ctx context.Context) error {
 		rows.add(k.key, k.published, k.entryID)
 	}
 	w.mergeKeys = w.mergeKeys[:0]
-	return rows.write(ctx, w, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES `, 3)
+	if err := rows.write(ctx, w, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES `, 3); err != nil {
+		return fmt.Errorf("insert merge keys: %w", err)
+	}
+	return nil
 }
 
 func (w *wtx) nextEntryID(ctx context.Context) (int64, error) {
