@@ -227,7 +227,9 @@ func (p *Poller) prepare(src Source, entries []Entry) ([]Entry, int, []uint64) {
 	digests := make([]uint64, 0, len(entries))
 	out := entries[:0]
 	count := 0
+	var pace Pacer
 	for _, e := range entries {
+		pace.Pace()
 		if count == limit {
 			break
 		}

@@ -105,7 +105,9 @@ func (db *DB) saveRecord(ctx context.Context, tx *wtx, rec *aggregator.FetchReco
 	var rows newRows
 	var joins []joinedItem
 	added := map[string]bool{}
+	var pace aggregator.Pacer
 	for i := range rec.Entries {
+		pace.Pace()
 		e := &rec.Entries[i]
 		if old, ok := stored[e.Key]; ok {
 			changed, err := updateEntry(ctx, tx, rec, e, old)
@@ -331,7 +333,9 @@ func (b *rowBatch) add(args ...any) { b.args = append(b.args, args...) }
 // a handful of statement shapes, each kept prepared by the writer. The
 // caller names the rows in the error.
 func (b *rowBatch) write(ctx context.Context, tx *wtx, head string, width int) error {
+	var pace aggregator.Pacer
 	for rest := b.args; len(rest) > 0; {
+		pace.Pace()
 		n := 32
 		for n*width > len(rest) {
 			n /= 2

@@ -368,7 +368,9 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord) (*mer
 	// candidates, and a statement per entry cost more than reading them.
 	offered := make([][]int64, len(rec.Entries))
 	var wanted []int64
+	var pace aggregator.Pacer
 	for i := range rec.Entries {
+		pace.Pace()
 		e := &rec.Entries[i]
 		if known[e.Key] {
 			continue // an entry seen before keeps its item

@@ -166,8 +166,16 @@ func encode(r *Rendered) (*encoded, error) {
 	var buf bytes.Buffer
 	buf.Grow(len(r.Body) / 4)
 	zw := gzip.NewWriter(&buf)
-	if _, err := zw.Write(r.Body); err != nil {
-		return nil, fmt.Errorf("gzip feed: %w", err)
+	// In pieces, pacing: compressing a large feed again while a poll
+	// changes it must not hold up the requests served meanwhile.
+	var pace aggregator.Pacer
+	for rest := r.Body; len(rest) > 0; {
+		pace.Pace()
+		n := min(len(rest), 16<<10)
+		if _, err := zw.Write(rest[:n]); err != nil {
+			return nil, fmt.Errorf("gzip feed: %w", err)
+		}
+		rest = rest[n:]
 	}
 	if err := zw.Close(); err != nil {
 		return nil, fmt.Errorf("gzip feed: %w", err)
