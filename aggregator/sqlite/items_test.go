@@ -177,6 +177,10 @@ func TestItemQuery(t *testing.T) {
 		{"one tag", aggregator.ItemQuery{Tags: []string{"cyber-security"}}, []string{"b2", "b1", "a1"}},
 		{"any of two tags", aggregator.ItemQuery{Tags: []string{"china", "cyber-security"}}, []string{"b2", "b1", "a2", "a1"}},
 		{"tag and limit", aggregator.ItemQuery{Tags: []string{"china"}, Limit: 1}, []string{"b1"}},
+		// Tagged rows past √(limit × items) are read by walking the
+		// items newest first; fewer, from the tags (the cases above).
+		{"a tag most items carry, limit 1", aggregator.ItemQuery{Tags: []string{"cyber-security"}, Limit: 1}, []string{"b2"}},
+		{"any of two tags, limit 2", aggregator.ItemQuery{Tags: []string{"china", "cyber-security"}, Limit: 2}, []string{"b2", "b1"}},
 		{"unknown tag", aggregator.ItemQuery{Tags: []string{"sport"}}, nil},
 		{"uid", aggregator.ItemQuery{UID: all[3].UID}, []string{"a2"}},
 		{"uid beats tags", aggregator.ItemQuery{UID: all[3].UID, Tags: []string{"sport"}}, []string{"a2"}},
