@@ -37,7 +37,8 @@ func (db *DB) Items(ctx context.Context, q aggregator.ItemQuery) ([]aggregator.I
 			// The newest of the tagged items first, then their entries:
 			// CROSS JOIN keeps SQLite from walking every item instead.
 			query = columns + ` FROM (SELECT i.* FROM (SELECT DISTINCT item_id FROM (` + tagged + `)) t
-					CROSS JOIN items i ON i.id = t.item_id ORDER BY i.published DESC, i.id DESC LIMIT ?) i
+					CROSS JOIN items i ON i.id = t.item_id WHERE i.primary_entry <> 0
+					ORDER BY i.published DESC, i.id DESC LIMIT ?) i
 				JOIN entries e ON e.id = i.primary_entry`
 			args = append(args, limit)
 		} else {
