@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// PaceSlice is how long poll work runs before it lets other goroutines
+// paceSlice is how long poll work runs before it lets other goroutines
 // have the processor.
 //
 // Go preempts a running goroutine only after 10 ms, so in `gleaner serve`
@@ -14,22 +14,22 @@ import (
 // for whole slices of that: with wrk's gzip load during a cold sweep of
 // 600 feeds, p99 was 46–62 ms. Poll work now steps aside every half
 // millisecond, and a request waits for at most that much of it.
-const PaceSlice = 500 * time.Microsecond
+const paceSlice = 500 * time.Microsecond
 
 // Pacer yields the processor from a loop of long work, at most once per
-// PaceSlice: a time check costs nanoseconds, where yielding after every
+// paceSlice: a time check costs nanoseconds, where yielding after every
 // unit of work cost a few per cent of a cold poll. The zero value is
 // ready; a Pacer belongs to one goroutine.
 type Pacer struct{ last time.Time }
 
-// Pace yields when the work has run for PaceSlice since it last did.
+// Pace yields when the work has run for paceSlice since it last did.
 func (p *Pacer) Pace() {
 	now := time.Now()
 	if p.last.IsZero() {
 		p.last = now
 		return
 	}
-	if now.Sub(p.last) < PaceSlice {
+	if now.Sub(p.last) < paceSlice {
 		return
 	}
 	runtime.Gosched()

@@ -42,7 +42,7 @@ func turnsBeside(d time.Duration, step func()) int64 {
 }
 
 // Without pacing, the other goroutine runs when Go preempts the work,
-// every 10 ms or so; with it, every PaceSlice.
+// every 10 ms or so; with it, every paceSlice.
 func TestPacerLetsOthersRun(t *testing.T) {
 	const d = 150 * time.Millisecond
 	unpaced := turnsBeside(d, func() {})
