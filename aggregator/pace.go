@@ -2,7 +2,9 @@ package aggregator
 
 import (
 	"io"
+	"os"
 	"runtime"
+	"sync"
 	"time"
 )
 
@@ -32,8 +34,87 @@ func (p *Pacer) Pace() {
 	if now.Sub(p.last) < paceSlice {
 		return
 	}
-	runtime.Gosched()
+	yield()
 	p.last = time.Now()
+}
+
+// yield lets other goroutines run, including those whose network
+// events are waiting to be noticed.
+//
+// runtime.Gosched alone is not enough for a feed reader's request: the
+// scheduler looks at the network only when its run queues are empty,
+// and otherwise every 10 ms. Poll work yielding by Gosched stays in the
+// run queue, so with wrk's paced load of 1,700 requests a second during
+// a cold sweep, p50 was 3.5 ms and p99 19 ms (0.3 and 1.0 ms idle).
+// Instead the goroutine waits on a pipe that a second goroutine writes
+// to, so it leaves the run queue and the network's waiting goroutines
+// wake together with it: p50 1.3–1.4 ms, p99 12.8–14.5 ms. The price
+// is paid under a load that keeps the run queues full: the pipe is read
+// when they empty, so poll work gets fewer turns (with wrk's saturating
+// load the sweep took 20.8 s instead of 13.5, and readers got 9,220
+// answers a second instead of 7,138). A feed reader comes first.
+func yield() {
+	startWaker()
+	p := takeWakePipe()
+	if p == nil {
+		runtime.Gosched()
+		return
+	}
+	wakes <- p.w
+	var b [1]byte
+	if _, err := p.r.Read(b[:]); err != nil {
+		p.close()
+		return
+	}
+	select {
+	case wakePipes <- p:
+	default:
+		p.close()
+	}
+}
+
+// wakePipe is a pipe that a yielding goroutine waits on.
+type wakePipe struct{ r, w *os.File }
+
+func (p *wakePipe) close() {
+	p.r.Close()
+	p.w.Close()
+}
+
+var (
+	// wakePipes keeps pipes for reuse, one per goroutine yielding at once.
+	wakePipes = make(chan *wakePipe, 16)
+	// wakes carries the pipe to write to, to the goroutine that does.
+	wakes = make(chan *os.File)
+)
+
+// startWaker starts the goroutine that writes to yielding goroutines'
+// pipes.
+var startWaker = sync.OnceFunc(func() {
+	go func() {
+		one := []byte{1}
+		for w := range wakes {
+			if _, err := w.Write(one); err != nil {
+				// The reader then reads EOF instead of waiting forever.
+				w.Close()
+			}
+		}
+	}()
+})
+
+// takeWakePipe returns a pipe from the pool, or a new one; nil when the
+// process has no file descriptors to spare.
+func takeWakePipe() *wakePipe {
+	select {
+	case p := <-wakePipes:
+		return p
+	default:
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil
+	}
+	return &wakePipe{r: r, w: w}
 }
 
 // PacedReader paces the work of whoever reads r: a parser reading a
