@@ -38,6 +38,7 @@ type options struct {
 	change       float64
 	newItems     int
 	load         int     // concurrent connections
+	rate         float64 // requests a second offered in the paced serving test
 	loadSeconds  float64 // per load test
 	keep         bool
 	loader       string // auto, wrk or go
@@ -54,6 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.newItems, "new", 5, "new items per changed feed")
 	fs.IntVar(&o.load, "connections", 64, "concurrent connections in the serving tests")
 	fs.Float64Var(&o.loadSeconds, "seconds", 5, "duration of each serving test")
+	fs.Float64Var(&o.rate, "rate", 2000, "requests a second offered in the paced serving test (0: skip it)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work folder")
 	fs.StringVar(&o.loader, "loader", "auto", "serving tests' load generator: wrk, go (the harness's own client), or auto (wrk when on PATH)")
 	if err := fs.Parse(args); err != nil {

@@ -19,6 +19,7 @@ type report struct {
 	service []cycle // the same cycles inside a running `gleaner serve`
 	loads   []loadResult
 	during  []loadResult // cached output while a poll cycle runs
+	paced   []loadResult // at a paced rate: idle, then during the service's cold sweep
 	lost    []string
 	merge   mergeScore // the store after the last poll cycle, against the farm's truth
 }
@@ -93,7 +94,7 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 		if t.status == http.StatusOK {
 			want = expectBody(t.body.body, 0)
 		}
-		res, err := b.loader.load(ctx, url, t.header, b.o.load, d, want)
+		res, err := b.loader.load(ctx, url, t.header, b.o.load, 0, d, want)
 		if err != nil {
 			return nil, err
 		}
@@ -134,12 +135,22 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 		}
 	}
 	step("serving while the service's own cold sweep runs (gzip)")
-	loaded, took, err := b.loadDuringColdSweep(ctx, gzipHeader)
+	loaded, _, took, err := b.loadDuringColdSweep(ctx, gzipHeader, 0)
 	if err != nil {
 		return nil, err
 	}
 	loaded.Name = fmt.Sprintf("output, gzip, while the service's own cold sweep runs (%.2f s)", took.Seconds())
 	r.during = append(r.during, loaded)
+	if b.o.rate > 0 {
+		step("serving %.0f requests a second while the service's own cold sweep runs (gzip)", b.o.rate)
+		during, idle, took, err := b.loadDuringColdSweep(ctx, gzipHeader, b.o.rate)
+		if err != nil {
+			return nil, err
+		}
+		idle.Name = "the service idle, after its sweep (baseline)"
+		during.Name = fmt.Sprintf("while the service's own cold sweep runs (%.2f s)", took.Seconds())
+		r.paced = []loadResult{idle, during}
+	}
 	return r, nil
 }
 
@@ -150,7 +161,7 @@ func (b *bench) loadDuringPoll(ctx context.Context, url string, header http.Head
 		return loadResult{}, err
 	}
 	during, stopLoad := context.WithCancel(ctx)
-	done := b.loadUntil(during, url, header, want)
+	done := b.loadUntil(during, url, header, 0, want)
 	time.Sleep(100 * time.Millisecond)
 	_, pollErr := b.runGleaner(ctx, "poll")
 	stopLoad()
@@ -164,10 +175,10 @@ type loadOutcome struct {
 }
 
 // loadUntil load-tests url until ctx ends.
-func (b *bench) loadUntil(ctx context.Context, url string, header http.Header, want expect) <-chan loadOutcome {
+func (b *bench) loadUntil(ctx context.Context, url string, header http.Header, rate float64, want expect) <-chan loadOutcome {
 	done := make(chan loadOutcome, 1)
 	go func() {
-		res, err := b.loader.load(ctx, url, header, b.o.load, 10*time.Minute, want)
+		res, err := b.loader.load(ctx, url, header, b.o.load, rate, 10*time.Minute, want)
 		done <- loadOutcome{res, err}
 	}()
 	return done
@@ -212,6 +223,17 @@ func (r *report) write(w io.Writer) {
 			l.P50.Round(10*time.Microsecond), l.P99.Round(10*time.Microsecond), l.Errors)
 	}
 	fmt.Fprintln(w)
+	if len(r.paced) == 2 {
+		fmt.Fprintf(w, "At a paced load, gzip: %.0f requests a second offered on %d connections, each waiting a random time between an answer and its next request (Poisson arrivals):\n\n", r.o.rate, r.o.load)
+		fmt.Fprintln(w, "| all.rss | requests/s | p50 | p99 | p99 against idle | errors |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|")
+		idle := r.paced[0].P99
+		for _, l := range r.paced {
+			fmt.Fprintf(w, "| %s | %.0f | %s | %s | %.1f× | %d |\n", l.Name, l.perSecond(),
+				l.P50.Round(10*time.Microsecond), l.P99.Round(10*time.Microsecond), float64(l.P99)/float64(max(idle, 1)), l.Errors)
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 // writeCycles writes a table of cycles; service adds the time the

@@ -123,24 +123,32 @@ func (b *bench) serviceConfig(folder string) (string, error) {
 
 // loadDuringColdSweep starts a service on a store of its own and
 // load-tests its own output for as long as its sweep at start runs: the
-// feed readers of a service that polls in the same process.
-func (b *bench) loadDuringColdSweep(ctx context.Context, header http.Header) (loadResult, time.Duration, error) {
+// feed readers of a service that polls in the same process. With a
+// rate (see loader), it then loads the idle service the same way, for
+// a baseline.
+func (b *bench) loadDuringColdSweep(ctx context.Context, header http.Header, rate float64) (during, idle loadResult, took time.Duration, err error) {
 	config, err := b.serviceConfig("service-loaded")
 	if err != nil {
-		return loadResult{}, 0, err
+		return during, idle, 0, err
 	}
 	svc, err := b.startService(config)
 	if err != nil {
-		return loadResult{}, 0, err
+		return during, idle, 0, err
 	}
 	defer svc.stop()
-	during, stopLoad := context.WithCancel(ctx)
+	url := svc.base + "/feeds/all.rss"
 	// The output grows from empty as the sweep stores items.
-	done := b.loadUntil(during, svc.base+"/feeds/all.rss", header, expect{status: http.StatusOK, maxBytes: 1 << 30})
+	anyBody := expect{status: http.StatusOK, maxBytes: 1 << 30}
+	loading, stopLoad := context.WithCancel(ctx)
+	done := b.loadUntil(loading, url, header, rate, anyBody)
 	sw, err := svc.wait(ctx)
 	stopLoad()
 	res := <-done
-	return res.loadResult, sw.Took, errors.Join(err, res.err)
+	if err := errors.Join(err, res.err); err != nil || rate == 0 {
+		return res.loadResult, idle, sw.Took, err
+	}
+	idle, err = b.loader.load(ctx, url, header, b.o.load, rate, time.Duration(b.o.loadSeconds*float64(time.Second)), anyBody)
+	return res.loadResult, idle, sw.Took, err
 }
 
 func (b *bench) startService(config string) (*service, error) {

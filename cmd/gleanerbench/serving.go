@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -27,8 +28,9 @@ type loadResult struct {
 
 func (l loadResult) perSecond() float64 { return float64(l.Requests) / l.Seconds }
 
-// load sends requests on conns connections for d and measures latency.
-func load(ctx context.Context, url string, header http.Header, conns int, d time.Duration, want int) loadResult {
+// load sends requests on conns connections for d and measures latency;
+// with a rate above zero, at that rate on average (see loader).
+func load(ctx context.Context, url string, header http.Header, conns int, rate float64, d time.Duration, want int) loadResult {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}}
 	defer client.CloseIdleConnections()
 	ctx, cancel := context.WithTimeout(ctx, d)
@@ -43,6 +45,14 @@ func load(ctx context.Context, url string, header http.Header, conns int, d time
 			var mine []time.Duration
 			bad := 0
 			for ctx.Err() == nil {
+				if rate > 0 {
+					gap := time.Duration(rand.ExpFloat64() * float64(conns) / rate * float64(time.Second))
+					select {
+					case <-time.After(gap):
+					case <-ctx.Done():
+						continue
+					}
+				}
 				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 				req.Header = header.Clone()
 				t0 := time.Now()
@@ -123,7 +133,7 @@ func (b *bench) staticBaseline(ctx context.Context, resp response, encoding stri
 		w.Write(resp.body)
 	}))
 	defer ts.Close()
-	res, err := b.loader.load(ctx, ts.URL, header, b.o.load, d, want)
+	res, err := b.loader.load(ctx, ts.URL, header, b.o.load, 0, d, want)
 	if err != nil {
 		return 0, fmt.Errorf("static baseline: %w", err)
 	}

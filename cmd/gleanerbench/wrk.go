@@ -14,9 +14,13 @@ import (
 )
 
 // A loader load-tests url with header on conns connections for d, or
-// until ctx ends, and checks that every answer is want.
+// until ctx ends, and checks that every answer is want. With a rate
+// above zero, the connections offer that many requests a second
+// between them, each waiting a random time (Poisson arrivals) between
+// an answer and its next request, as feed readers do; otherwise each
+// asks again as soon as it is answered.
 type loader interface {
-	load(ctx context.Context, url string, header http.Header, conns int, d time.Duration, want expect) (loadResult, error)
+	load(ctx context.Context, url string, header http.Header, conns int, rate float64, d time.Duration, want expect) (loadResult, error)
 	String() string
 }
 
@@ -49,8 +53,8 @@ type goLoader struct{ why string }
 
 func (l goLoader) String() string { return "the harness's Go net/http client (" + l.why + ")" }
 
-func (goLoader) load(ctx context.Context, url string, header http.Header, conns int, d time.Duration, want expect) (loadResult, error) {
-	return load(ctx, url, header, conns, d, want.status), nil
+func (goLoader) load(ctx context.Context, url string, header http.Header, conns int, rate float64, d time.Duration, want expect) (loadResult, error) {
+	return load(ctx, url, header, conns, rate, d, want.status), nil
 }
 
 // wrkLoader runs wrk, a load generator written in C on epoll: it needs
@@ -58,6 +62,7 @@ func (goLoader) load(ctx context.Context, url string, header http.Header, conns 
 // cores more of them is left for the server being measured.
 type wrkLoader struct {
 	path    string
+	dir     string // where the scripts of paced loads go
 	script  string // prints the summary as one parseable line
 	threads int
 }
@@ -72,6 +77,14 @@ const wrkDone = `done = function(summary, latency, requests)
 end
 `
 
+// wrkPaced makes each connection wait a random time before each
+// request, exponentially distributed with a mean of gap ms: Poisson
+// arrivals at the rate asked of all connections together.
+const wrkPaced = `local gap = %d
+function init(args) math.randomseed(os.time() + math.floor(os.clock() * 1e6)) end
+function delay() return math.floor(-math.log(1 - math.random()) * gap) end
+`
+
 // newWrkLoader finds wrk on PATH; ok is false when it is absent.
 func newWrkLoader(dir string) (l wrkLoader, ok bool, err error) {
 	path, lookErr := exec.LookPath("wrk")
@@ -82,16 +95,24 @@ func newWrkLoader(dir string) (l wrkLoader, ok bool, err error) {
 	if err := os.WriteFile(script, []byte(wrkDone), 0o644); err != nil {
 		return wrkLoader{}, false, err
 	}
-	return wrkLoader{path: path, script: script, threads: 2}, true, nil
+	return wrkLoader{path: path, dir: dir, script: script, threads: 2}, true, nil
 }
 
 func (l wrkLoader) String() string {
 	return fmt.Sprintf("wrk (%d threads), a process of its own", l.threads)
 }
 
-func (l wrkLoader) load(ctx context.Context, url string, header http.Header, conns int, d time.Duration, want expect) (loadResult, error) {
+func (l wrkLoader) load(ctx context.Context, url string, header http.Header, conns int, rate float64, d time.Duration, want expect) (loadResult, error) {
+	script := l.script
+	if rate > 0 {
+		gap := max(1, int(float64(conns)*1000/rate+0.5))
+		script = filepath.Join(l.dir, fmt.Sprintf("paced-%d.lua", gap))
+		if err := os.WriteFile(script, []byte(fmt.Sprintf(wrkPaced, gap)+wrkDone), 0o644); err != nil {
+			return loadResult{}, err
+		}
+	}
 	args := []string{"-t", strconv.Itoa(l.threads), "-c", strconv.Itoa(conns),
-		"-d", fmt.Sprintf("%ds", max(1, int(d.Round(time.Second).Seconds()))), "-s", l.script}
+		"-d", fmt.Sprintf("%ds", max(1, int(d.Round(time.Second).Seconds()))), "-s", script}
 	for k, vs := range header {
 		for _, v := range vs {
 			args = append(args, "-H", k+": "+v)

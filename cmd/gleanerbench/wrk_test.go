@@ -76,25 +76,59 @@ func TestWrkLoader(t *testing.T) {
 	}))
 	defer ts.Close()
 	ctx := context.Background()
-	res, err := wrk.load(ctx, ts.URL, http.Header{"If-None-Match": {`"v1"`}}, 4, time.Second, expectNotModified())
+	res, err := wrk.load(ctx, ts.URL, http.Header{"If-None-Match": {`"v1"`}}, 4, 0, time.Second, expectNotModified())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Requests < 10 || res.Errors != 0 || res.P99 <= 0 {
 		t.Errorf("304 load: %+v", res)
 	}
-	if _, err := wrk.load(ctx, ts.URL, http.Header{}, 4, time.Second, expectNotModified()); err == nil {
+	if _, err := wrk.load(ctx, ts.URL, http.Header{}, 4, 0, time.Second, expectNotModified()); err == nil {
 		t.Error("200 answers passed as 304s")
 	}
 	// Stopped early by its context, as during a poll: the summary still comes.
 	stop, cancel := context.WithTimeout(ctx, 700*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	res, err = wrk.load(stop, ts.URL, http.Header{}, 4, time.Minute, expectBody(body, 0))
+	res, err = wrk.load(stop, ts.URL, http.Header{}, 4, 0, time.Minute, expectBody(body, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if took := time.Since(start); took > 20*time.Second || res.Requests == 0 {
 		t.Errorf("interrupted load: %+v after %v", res, took)
+	}
+}
+
+// TestPacedLoad checks both loaders keep to the rate asked: a loopback
+// server answers thousands of requests a second, a load paced at 200
+// a second gets about that many.
+func TestPacedLoad(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("<rss/>"))
+	}))
+	defer ts.Close()
+	loaders := []loader{goLoader{why: "test"}}
+	wrk, found, err := newWrkLoader(t.TempDir())
+	switch {
+	case err != nil:
+		t.Fatal(err)
+	case found:
+		loaders = append(loaders, wrk)
+	case os.Getenv("CI") == "true":
+		t.Fatal("wrk not installed (CI installs it)")
+	}
+	want := expectBody([]byte("<rss/>"), 0)
+	for _, l := range loaders {
+		t.Run(l.String(), func(t *testing.T) {
+			res, err := l.load(context.Background(), ts.URL, http.Header{}, 4, 200, 2*time.Second, want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Poisson arrivals: 400 expected in 2 s, give or take noise
+			// and the time the answers take.
+			if rate := res.perSecond(); rate < 100 || rate > 300 {
+				t.Errorf("paced at 200 requests a second: got %.0f (%d requests in %.2f s)", rate, res.Requests, res.Seconds)
+			}
+		})
 	}
 }
