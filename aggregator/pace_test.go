@@ -140,3 +140,18 @@ func TestPacerLetsNetworkIn(t *testing.T) {
 		t.Errorf("paced work let %d round trips through in %v, Gosched %d: want four times as many at least", paced, d, gosched)
 	}
 }
+
+// BenchmarkYield is the cost of stepping aside when nothing else
+// waits: Pace pays it once per paceSlice of work.
+func BenchmarkYield(b *testing.B) {
+	b.Run("gosched", func(b *testing.B) {
+		for b.Loop() {
+			runtime.Gosched()
+		}
+	})
+	b.Run("pipe", func(b *testing.B) {
+		for b.Loop() {
+			yield()
+		}
+	})
+}

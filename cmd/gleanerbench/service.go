@@ -127,7 +127,9 @@ func (b *bench) serviceConfig(folder string) (string, error) {
 // rate (see loader), it then loads the idle service the same way, for
 // a baseline.
 func (b *bench) loadDuringColdSweep(ctx context.Context, header http.Header, rate float64) (during, idle loadResult, took time.Duration, err error) {
-	config, err := b.serviceConfig("service-loaded")
+	// A store of its own each time: a service sweeps at start only the
+	// sources that are due.
+	config, err := b.serviceConfig(fmt.Sprintf("service-loaded-%.0f", rate))
 	if err != nil {
 		return during, idle, 0, err
 	}
