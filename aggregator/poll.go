@@ -53,6 +53,9 @@ type Poller struct {
 	// writer waited for the CPU more than it wrote), and, in serve, to
 	// the feed readers.
 	CPU int
+	// Readers, when set, tells when a server in this process answered
+	// feed readers: poll work then leaves them a core (see ShareCPU).
+	Readers *Readers
 
 	cpuOnce sync.Once
 	cpu     chan struct{}
