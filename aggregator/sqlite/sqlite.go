@@ -54,7 +54,7 @@ type DB struct {
 
 // ShareCPU makes merge planning and each write transaction take a turn
 // from share first (aggregator.Poller.ShareCPU), so that poll work as a
-// whole can leave feed readers a core. Set it before the first Save.
+// whole can leave feed readers a core. Set it while no Save runs.
 func (db *DB) ShareCPU(share func(context.Context) (release func(), err error)) {
 	db.shareCPU = share
 }
