@@ -25,6 +25,15 @@ func turnsBeside(d time.Duration, step func()) int64 {
 		}
 	})
 	runtime.Gosched() // let it start
+	spin(d, step)
+	before := turns.Load()
+	stop.Store(true)
+	wg.Wait()
+	return before
+}
+
+// spin works on the processor for d, calling step after each unit.
+func spin(d time.Duration, step func()) {
 	start := time.Now()
 	sink := uint64(1)
 	for time.Since(start) < d {
@@ -33,13 +42,9 @@ func turnsBeside(d time.Duration, step func()) int64 {
 		}
 		step()
 	}
-	before := turns.Load()
-	stop.Store(true)
-	wg.Wait()
 	if sink == 0 {
 		panic("unreachable")
 	}
-	return before
 }
 
 // Without pacing, the other goroutine runs when Go preempts the work,
@@ -104,20 +109,10 @@ func roundTripsBeside(t *testing.T, d time.Duration, step func()) int64 {
 		}
 	})
 	time.Sleep(10 * time.Millisecond) // let both connect and start
-	start := time.Now()
 	before := trips.Load()
-	sink := uint64(1)
-	for time.Since(start) < d {
-		for range 1000 {
-			sink = sink*6364136223846793005 + 1442695040888963407
-		}
-		step()
-	}
+	spin(d, step)
 	n := trips.Load() - before
 	c.Close()
-	if sink == 0 {
-		panic("unreachable")
-	}
 	return n
 }
 
