@@ -50,13 +50,9 @@ type Poller struct {
 	// CPU bounds how many polls parse and prepare at once (0: one fewer
 	// than GOMAXPROCS, at least one). A core is left to the store's single
 	// writer, which every poll waits for (when parsing took them all, the
-	// writer waited for the CPU more than it wrote); while Readers are
-	// active, merge planning and the writer take these turns too, and
-	// the core left is the feed readers' (see ShareCPU).
+	// writer waited for the CPU more than it wrote), and, in serve, to
+	// the feed readers.
 	CPU int
-	// Readers, when set, tells when a server in this process answered
-	// feed readers: poll work then leaves them a core (see ShareCPU).
-	Readers *Readers
 
 	cpuOnce sync.Once
 	cpu     chan struct{}

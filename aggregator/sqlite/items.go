@@ -38,9 +38,6 @@ func (db *DB) Save(ctx context.Context, rec aggregator.FetchRecord) (aggregator.
 func (db *DB) saveBatch(batch []*saveRequest) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // not one poll's context: it writes for all
 	defer cancel()
-	if release, err := db.takeCPU(ctx); err == nil {
-		defer release()
-	} // else the write goes ahead without its turn rather than fail every poll in it
 	try := func(reqs []*saveRequest) error {
 		var saved []int64 // ids remembered by db.recent, to forget on failure
 		err := db.inTx(ctx, func(tx *wtx) error {

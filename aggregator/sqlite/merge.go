@@ -349,11 +349,6 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord) (*mer
 	case <-ctx.Done():
 		return nil, fmt.Errorf("plan merges: %w", ctx.Err())
 	}
-	release, err := db.takeCPU(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("plan merges: %w", err)
-	}
-	defer release()
 	if err := db.reader.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM entries`).Scan(&plan.upTo); err != nil {
 		return nil, fmt.Errorf("plan merges: %w", err)
 	}

@@ -47,23 +47,6 @@ type DB struct {
 	// prefetched holds source states read ahead of a polling cycle.
 	prefetched  prefetchedStates
 	checkpoints *checkpointer
-	// shareCPU, when set, gives merge planning and each write
-	// transaction a turn of the cores that parsing also takes.
-	shareCPU func(context.Context) (release func(), err error)
-}
-
-// ShareCPU makes merge planning and each write transaction take a turn
-// from share first (aggregator.Poller.ShareCPU), so that poll work as a
-// whole can leave feed readers a core. Set it while no Save runs.
-func (db *DB) ShareCPU(share func(context.Context) (release func(), err error)) {
-	db.shareCPU = share
-}
-
-func (db *DB) takeCPU(ctx context.Context) (release func(), err error) {
-	if db.shareCPU == nil {
-		return func() {}, nil
-	}
-	return db.shareCPU(ctx)
 }
 
 // stmtCache prepares each distinct statement once on a pool; database/sql

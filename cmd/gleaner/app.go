@@ -88,11 +88,4 @@ func site(cfg *config.Config) server.Site {
 	}
 }
 
-// shareWithReaders makes the poller's work leave feed readers a core
-// while they are about. Call it before the poller's first poll.
-func (a *app) shareWithReaders(readers *aggregator.Readers) {
-	a.poll.Readers = readers
-	a.db.ShareCPU(a.poll.ShareCPU)
-}
-
 func (a *app) Close() error { return a.db.Close() }

@@ -41,10 +41,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := server.New(a.db, site(cfg), log)
-	// Poll work leaves a core to feed readers while they are about.
-	readers := &aggregator.Readers{}
-	srv.NoteReaders(readers)
-	a.shareWithReaders(readers)
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -113,7 +109,6 @@ loop:
 			next.Database, next.Listen = a.cfg.Database, a.cfg.Listen
 			a.cfg = next
 			a.poll = newPoller(next, a.db, log)
-			a.shareWithReaders(readers)
 			if err := a.retagIfRulesChanged(ctx); err != nil {
 				log.Error("re-tag after reload", "err", err)
 			}

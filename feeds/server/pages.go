@@ -108,9 +108,6 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) item(w http.ResponseWriter, r *http.Request) {
-	if s.readers != nil {
-		s.readers.Served()
-	}
 	items, err := s.store.Items(r.Context(), aggregator.ItemQuery{UID: r.PathValue("uid"), Limit: 1})
 	if err != nil {
 		s.log.Error("item page", "err", err)

@@ -99,12 +99,7 @@ type Server struct {
 	first     map[cacheKey]*firstRender // outputs not yet cached, being rendered
 	version   int64                     // the store's version, as last read
 	versionAt time.Time                 // when it was read
-	readers   *aggregator.Readers       // told of each feed or item served
 }
-
-// NoteReaders tells readers of every feed and item page served (not of
-// health checks). Call it before serving.
-func (s *Server) NoteReaders(readers *aggregator.Readers) { s.readers = readers }
 
 // versionTTL is how long the store's version is trusted before it is read
 // again: a busy server then asks the database a few times a second, not
@@ -257,9 +252,6 @@ func (s *Server) Handler() http.Handler {
 }
 
 func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
-	if s.readers != nil {
-		s.readers.Served()
-	}
 	name, ext, ok := strings.Cut(r.PathValue("file"), ".")
 	if !ok {
 		http.NotFound(w, r)

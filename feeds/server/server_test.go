@@ -352,28 +352,3 @@ func TestFirstRenderShared(t *testing.T) {
 		t.Errorf("%d concurrent first requests rendered %d times, want once", clients, store.queries)
 	}
 }
-
-// Feeds and item pages count as feed readers served; health checks do
-// not, or a monitor would slow every poll.
-func TestNoteReaders(t *testing.T) {
-	for _, tt := range []struct {
-		path   string
-		reader bool
-	}{
-		{"/healthz", false},
-		{"/feeds/all.rss", true},
-		{"/items/u1", true},
-	} {
-		t.Run(tt.path, func(t *testing.T) {
-			ts, _, srv := newTestServer(t)
-			readers := &aggregator.Readers{}
-			srv.NoteReaders(readers)
-			if resp, _ := do(t, http.MethodGet, ts.URL+tt.path, nil); resp.StatusCode != http.StatusOK {
-				t.Fatalf("GET %s: %s", tt.path, resp.Status)
-			}
-			if got := readers.Active(); got != tt.reader {
-				t.Errorf("after GET %s, readers active = %v, want %v", tt.path, got, tt.reader)
-			}
-		})
-	}
-}
