@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -148,7 +149,8 @@ func benchFeedItems(seed uint64, zh bool) []benchItem {
 	return items
 }
 
-func benchRSS(items []benchItem) []byte {
+// benchRSS writes items as RSS, their dates in dateLayout.
+func benchRSS(items []benchItem, dateLayout string) []byte {
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
@@ -156,7 +158,7 @@ func benchRSS(items []benchItem) []byte {
 `)
 	for _, it := range items {
 		fmt.Fprintf(&b, "<item><title>%s</title><link>%s</link><guid isPermaLink=\"true\">%s</guid><pubDate>%s</pubDate><dc:creator>%s</dc:creator>",
-			html.EscapeString(it.title), it.link, it.link, it.published.Format(time.RFC1123Z), it.author)
+			html.EscapeString(it.title), it.link, it.link, it.published.Format(dateLayout), it.author)
 		for _, c := range it.categories {
 			fmt.Fprintf(&b, "<category>%s</category>", c)
 		}
@@ -258,7 +260,8 @@ type benchFeed struct {
 func benchFeeds(b *testing.B) []benchFeed {
 	en, zh := benchFeedItems(1, false), benchFeedItems(2, true)
 	return []benchFeed{
-		{"rss-en", "application/rss+xml; charset=utf-8", "https://news.example.org/rss.xml", benchRSS(en), time.UTC},
+		{"rss-en", "application/rss+xml; charset=utf-8", "https://news.example.org/rss.xml", benchRSS(en, time.RFC1123Z), time.UTC},
+		{"rss-en-gmt", "application/rss+xml; charset=utf-8", "https://news.example.org/rss.xml", benchRSS(en, http.TimeFormat), time.UTC},
 		{"atom-en", "application/atom+xml", "https://news.example.org/atom.xml", benchAtom(en), time.UTC},
 		{"json", "application/feed+json", "https://news.example.org/feed.json", benchJSON(b, en), time.UTC},
 		{"rss-gb2312", "text/xml", "http://news.example.cn/rss.xml", benchGB2312(b, zh), benchCST},

@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"time"
@@ -133,6 +134,56 @@ func (d *dateReader) parse(s string, loc *time.Location) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// gofeedLayout is the first layout gofeed's date parser reads an RSS
+// date in without an error before it: it tries RFC 822, RFC 3339 and
+// Ruby's layout first.
+const gofeedLayout = time.RFC1123Z
+
+// forGofeed rewrites an RSS date that gofeed would read slowly, and
+// reports whether it did. gofeed reads every date again, in its own way,
+// though Parse uses ours: it tries 169 layouts with numeric zones before
+// those with named ones, so a date in GMT, the zone RSS dates use most,
+// costs it about 20 µs and 370 allocations (a failed time.Parse each),
+// and a zoneless Chinese date more. Given in gofeedLayout, the same
+// instant costs it three failed attempts. A date we cannot read, or
+// would lose part of (fractions of a second), is left as it is.
+func (d *dateReader) forGofeed(raw []byte, loc *time.Location) ([]byte, bool) {
+	if inGofeedLayout(bytes.TrimSpace(raw)) {
+		return nil, false
+	}
+	t, ok := d.parse(string(raw), loc)
+	if !ok || t.Nanosecond() != 0 || t.Year() < 1000 || t.Year() > 9999 {
+		return nil, false
+	}
+	text := t.AppendFormat(make([]byte, 0, len(gofeedLayout)), gofeedLayout)
+	if bytes.Equal(text, bytes.TrimSpace(raw)) {
+		return nil, false
+	}
+	return text, true
+}
+
+// inGofeedLayout reports a date shaped like gofeedLayout, without the
+// allocations of parsing it: most RSS dates are.
+func inGofeedLayout(b []byte) bool {
+	const shape = "Mon, 02 Jan 2006 15:04:05 -0700"
+	if len(b) != len(shape) || (b[26] != '+' && b[26] != '-') {
+		return false
+	}
+	for i := range len(shape) {
+		switch c := shape[i]; {
+		case c >= '0' && c <= '9':
+			if b[i] < '0' || b[i] > '9' {
+				return false
+			}
+		case c == ' ' || c == ',' || c == ':':
+			if b[i] != c {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // fixAbbreviation gives a time parsed with an unknown zone abbreviation

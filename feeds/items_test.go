@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -42,12 +43,12 @@ func TestItemSpans(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, spans, ok := itemSpans([]byte(tt.doc))
+			found, ok := itemSpans([]byte(tt.doc))
 			if ok != (tt.items != nil) {
-				t.Fatalf("ok = %v, want %v (spans %v)", ok, tt.items != nil, spans)
+				t.Fatalf("ok = %v, want %v (spans %v)", ok, tt.items != nil, found.items)
 			}
 			var got []string
-			for _, s := range spans {
+			for _, s := range found.items {
 				got = append(got, tt.doc[s.start:s.end])
 			}
 			if ok && !reflect.DeepEqual(got, tt.items) {
@@ -55,6 +56,150 @@ func TestItemSpans(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestPubDateSpans(t *testing.T) {
+	rss := func(items string) string {
+		return `<rss version="2.0"><channel><pubDate>Tue, 05 Mar 2024 09:00:00 GMT</pubDate>` + items + `</channel></rss>`
+	}
+	tests := []struct {
+		name string
+		doc  string
+		want []string
+	}{
+		{"one per item", rss(`<item><pubDate>a</pubDate></item><item><title>t</title><pubDate> b </pubDate></item>`), []string{"a", " b "}},
+		{"the channel's is not an item's", rss(`<item><title>t</title></item>`), nil},
+		{"markup in a description", rss(`<item><description><![CDATA[<pubDate>x</pubDate>]]></description><pubDate>a</pubDate></item>`), []string{"a"}},
+		{"nested deeper", rss(`<item><source><pubDate>x</pubDate></source></item>`), nil},
+		{"CDATA, entities and comments are left to gofeed", rss(`<item><pubDate><![CDATA[x]]></pubDate></item><item><pubDate>x&#32;y</pubDate></item><item><pubDate>x<!-- c --></pubDate></item>`), nil},
+		{"attributes, prefixes and other cases are left too", rss(`<item><pubDate lang="en">x</pubDate><dc:pubDate>x</dc:pubDate><pubdate>x</pubdate></item>`), nil},
+		{"an Atom entry has none", `<feed xmlns="http://www.w3.org/2005/Atom"><entry><published>x</published></entry></feed>`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			found, ok := itemSpans([]byte(tt.doc))
+			if !ok {
+				t.Fatalf("itemSpans(%s) not ok", tt.doc)
+			}
+			var got []string
+			for _, s := range found.pubDates {
+				got = append(got, tt.doc[s.start:s.end])
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("pubDates = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDatesForGofeed(t *testing.T) {
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		raw  string
+		loc  *time.Location
+		want string // "": left as it is
+	}{
+		{"Tue, 05 Mar 2024 09:00:00 GMT", time.UTC, "Tue, 05 Mar 2024 09:00:00 +0000"},
+		{" Tue, 5 Mar 2024 09:00:00 +0100\n", time.UTC, "Tue, 05 Mar 2024 09:00:00 +0100"},
+		{"2024-03-05 17:00:00", shanghai, "Tue, 05 Mar 2024 17:00:00 +0800"},
+		{"Tue, 05 Mar 2024 09:00:00 CST", shanghai, "Tue, 05 Mar 2024 09:00:00 +0800"},
+		{"Tue, 05 Mar 2024 09:00:00 EST", time.UTC, "Tue, 05 Mar 2024 09:00:00 -0500"},
+		{"1709629200", time.UTC, "Tue, 05 Mar 2024 09:00:00 +0000"},
+		{"Tue, 05 Mar 2024 09:00:00 +0000", time.UTC, ""},
+		{"Tue, 05 Mar 2024 09:00:00 -0130", time.UTC, ""},
+		{"2024-03-05T09:00:00.5Z", time.UTC, ""},
+		{"sometime last week", time.UTC, ""},
+		{"", time.UTC, ""},
+	}
+	for _, tt := range tests {
+		got, ok := (&dateReader{}).forGofeed([]byte(strings.ReplaceAll(tt.raw, `\n`, "\n")), tt.loc)
+		if ok != (tt.want != "") || string(got) != tt.want {
+			t.Errorf("forGofeed(%q, %s) = %q, %v; want %q", tt.raw, tt.loc, got, ok, tt.want)
+		}
+	}
+}
+
+// checkDatesForGofeed parses body as it came and with its dates rewritten
+// for gofeed: every entry must read the same, and gofeed itself must read
+// every date rewritten. It reports how many dates were.
+func checkDatesForGofeed(t *testing.T, p *Parser, body []byte, contentType string) (rewritten int) {
+	t.Helper()
+	body, err := toUTF8(body, contentType)
+	if err != nil || !bytes.HasPrefix(bytes.TrimSpace(body), []byte("<")) || checkDepth(body) != nil {
+		return 0
+	}
+	doc := bytes.TrimSpace(body)
+	in := aggregator.ParseInput{URL: "https://feeds.example.org/feed.xml", Source: "s", Location: time.UTC, Now: fetchedAt}
+	items := digestItems(doc, in)
+	asSent, err := parseDocument(doc)
+	if len(items.edits) == 0 || err != nil {
+		return 0
+	}
+	edited, err := parseDocument(items.doc(doc))
+	if err != nil {
+		t.Fatalf("with dates rewritten: %v; as sent: no error", err)
+	}
+	if len(edited.Items) != len(asSent.Items) {
+		t.Fatalf("with dates rewritten: %d items; as sent: %d", len(edited.Items), len(asSent.Items))
+	}
+	base := baseURL(in.URL, asSent.Link)
+	readA, readB := &dateReader{}, &dateReader{}
+	for i, it := range edited.Items {
+		if it.Published != asSent.Items[i].Published {
+			rewritten++
+			if it.PublishedParsed == nil {
+				t.Errorf("item %d: gofeed did not read the rewritten date %q", i, it.Published)
+			}
+		}
+		got, want := p.entry(it, base, in, readB), p.entry(asSent.Items[i], base, in, readA)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("item %d with dates rewritten:\n%+v\nas sent:\n%+v", i, got, want)
+		}
+	}
+	return rewritten
+}
+
+// TestDatesForGofeedCorpus runs checkDatesForGofeed over the shared
+// corpus's real-world feeds.
+func TestDatesForGofeedCorpus(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join(corpusDir, "realworld", "*"))
+	if err != nil || len(paths) == 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("shared corpus not found at %s/realworld", corpusDir)
+		}
+		t.Skipf("shared corpus not found at %s/realworld", corpusDir)
+	}
+	p := NewParser()
+	feeds, rewritten := 0, 0
+	for _, path := range paths {
+		body, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Base(path)
+		var n int
+		t.Run(name, func(t *testing.T) { n = checkDatesForGofeed(t, p, body, corpusContentType(name)) })
+		if n > 0 {
+			feeds++
+			rewritten += n
+		}
+	}
+	t.Logf("%d dates rewritten for gofeed in %d of %d feeds", rewritten, feeds, len(paths))
+	if feeds == 0 {
+		t.Error("no date was rewritten in any feed of the corpus")
+	}
+}
+
+// FuzzDatesForGofeed checks checkDatesForGofeed on any document.
+func FuzzDatesForGofeed(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s.body, s.contentType)
+	}
+	p := NewParser()
+	f.Fuzz(func(t *testing.T, body []byte, contentType string) { checkDatesForGofeed(t, p, body, contentType) })
 }
 
 // TestItemDigestContext: an item's digest changes with what shapes how it

@@ -63,8 +63,8 @@ func (p *Parser) Parse(ctx context.Context, in aggregator.ParseInput) (*aggregat
 		items = digestItems(trimmed, in)
 	}
 	feed, err := parseDocument(items.doc(trimmed))
-	if items.unread > 0 && (err != nil || len(feed.Items) != len(items.read)) {
-		// Cutting items out changed the document's reading: read it whole.
+	if len(items.edits) > 0 && (err != nil || len(feed.Items) != len(items.read)) {
+		// Editing the document changed its reading: read it as it came.
 		items.readAll()
 		feed, err = parseDocument(trimmed)
 	}
