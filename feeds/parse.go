@@ -164,9 +164,13 @@ func (p *Parser) entry(it *gofeed.Item, base *url.URL, in aggregator.ParseInput,
 		htmlBase = u
 	}
 	e.Summary = p.clean.HTML(absolutize(it.Description, htmlBase))
-	e.Content = p.clean.HTML(absolutize(it.Content, htmlBase))
+	// Many feeds repeat the description as content: keep it once, and
+	// sanitise it once when it comes byte for byte.
+	if it.Content != it.Description {
+		e.Content = p.clean.HTML(absolutize(it.Content, htmlBase))
+	}
 	if e.Content == e.Summary {
-		e.Content = "" // many feeds repeat the description as content
+		e.Content = ""
 	}
 	if a := author(it); a != "" {
 		e.Author = p.clean.Text(a)
