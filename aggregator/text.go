@@ -61,21 +61,37 @@ func fold(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	pending := false // a run of white space since the last word
+	word := -1 // where the word being read starts
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsSpace(r) {
-			pending = b.Len() > 0
-		} else {
-			if pending {
-				b.WriteByte(' ')
-				pending = false
-			}
-			b.WriteString(s[i : i+size]) // the bytes as they were, valid or not
+		c, size := s[i], 1
+		space := c < utf8.RuneSelf && asciiSpace[c]
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+		}
+		switch {
+		case space && word >= 0:
+			appendWord(&b, s[word:i])
+			word = -1
+		case !space && word < 0:
+			word = i
 		}
 		i += size
 	}
+	if word >= 0 {
+		appendWord(&b, s[word:])
+	}
 	return b.String()
+}
+
+// appendWord appends a word, its bytes as they were (valid UTF-8 or
+// not), after a space if it is not the first.
+func appendWord(b *strings.Builder, word string) {
+	if b.Len() > 0 {
+		b.WriteByte(' ')
+	}
+	b.WriteString(word)
 }
 
 // asciiSpace marks the ASCII white space that unicode.IsSpace knows.

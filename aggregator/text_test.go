@@ -40,3 +40,14 @@ func FuzzFold(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkFold folds a summary's text as the tagger reads it: lines
+// and runs of spaces to collapse.
+func BenchmarkFold(b *testing.B) {
+	text := strings.Repeat("Researchers said the  ransomware gang\n exploited CVE-2024-1234 in\tVPN appliances. ", 10)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		fold(text)
+	}
+}
