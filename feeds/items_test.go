@@ -165,29 +165,16 @@ func checkDatesForGofeed(t *testing.T, p *Parser, body []byte, contentType strin
 // TestDatesForGofeedCorpus runs checkDatesForGofeed over the shared
 // corpus's real-world feeds.
 func TestDatesForGofeedCorpus(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join(corpusDir, "realworld", "*"))
-	if err != nil || len(paths) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared corpus not found at %s/realworld", corpusDir)
-		}
-		t.Skipf("shared corpus not found at %s/realworld", corpusDir)
-	}
 	p := NewParser()
-	feeds, rewritten := 0, 0
-	for _, path := range paths {
-		body, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := filepath.Base(path)
-		var n int
-		t.Run(name, func(t *testing.T) { n = checkDatesForGofeed(t, p, body, corpusContentType(name)) })
-		if n > 0 {
+	all, feeds, rewritten := 0, 0, 0
+	forEachRealWorldFeed(t, func(t *testing.T, name string, body []byte) {
+		all++
+		if n := checkDatesForGofeed(t, p, body, corpusContentType(name)); n > 0 {
 			feeds++
 			rewritten += n
 		}
-	}
-	t.Logf("%d dates rewritten for gofeed in %d of %d feeds", rewritten, feeds, len(paths))
+	})
+	t.Logf("%d dates rewritten for gofeed in %d of %d feeds", rewritten, feeds, all)
 	if feeds == 0 {
 		t.Error("no date was rewritten in any feed of the corpus")
 	}
@@ -283,10 +270,11 @@ func checkUnreadItems(t *testing.T, p *Parser, body []byte, contentType string) 
 	return unread, len(whole.Entries)
 }
 
-// TestUnreadItemsCorpus runs checkUnreadItems over the shared corpus's
-// real-world feeds, and checks that items do go unread in nearly every
-// XML feed with more than one (in all of them when this was written).
-func TestUnreadItemsCorpus(t *testing.T) {
+// forEachRealWorldFeed runs check on every real-world feed of the shared
+// corpus, each in a subtest of its own. Without the corpus the test is
+// skipped, or fails under CI.
+func forEachRealWorldFeed(t *testing.T, check func(t *testing.T, name string, body []byte)) {
+	t.Helper()
 	paths, err := filepath.Glob(filepath.Join(corpusDir, "realworld", "*"))
 	if err != nil || len(paths) == 0 {
 		if os.Getenv("CI") == "true" {
@@ -294,23 +282,31 @@ func TestUnreadItemsCorpus(t *testing.T) {
 		}
 		t.Skipf("shared corpus not found at %s/realworld", corpusDir)
 	}
-	p := NewParser()
-	xmlFeeds, cut := 0, 0
 	for _, path := range paths {
 		body, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		name := filepath.Base(path)
-		var unread, entries int
-		t.Run(name, func(t *testing.T) { unread, entries = checkUnreadItems(t, p, body, corpusContentType(name)) })
+		t.Run(name, func(t *testing.T) { check(t, name, body) })
+	}
+}
+
+// TestUnreadItemsCorpus runs checkUnreadItems over the shared corpus's
+// real-world feeds, and checks that items do go unread in nearly every
+// XML feed with more than one (in all of them when this was written).
+func TestUnreadItemsCorpus(t *testing.T) {
+	p := NewParser()
+	xmlFeeds, cut := 0, 0
+	forEachRealWorldFeed(t, func(t *testing.T, name string, body []byte) {
+		unread, entries := checkUnreadItems(t, p, body, corpusContentType(name))
 		if !strings.HasSuffix(name, ".json") && entries > 1 {
 			xmlFeeds++
 			if unread > 0 {
 				cut++
 			}
 		}
-	}
+	})
 	t.Logf("items went unread in %d of %d XML feeds with more than one", cut, xmlFeeds)
 	if cut < xmlFeeds*95/100 {
 		t.Errorf("items went unread in %d of %d XML feeds with more than one, want at least 95 %%", cut, xmlFeeds)
