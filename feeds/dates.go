@@ -136,9 +136,8 @@ func (d *dateReader) parse(s string, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// gofeedLayout is the first layout gofeed's date parser reads an RSS
-// date in without an error before it: it tries RFC 822, RFC 3339 and
-// Ruby's layout first.
+// gofeedLayout is the layout of RSS dates that gofeed's date parser
+// reads soonest: it tries only RFC 822's, RFC 3339's and Ruby's before.
 const gofeedLayout = time.RFC1123Z
 
 // forGofeed rewrites an RSS date that gofeed would read slowly, and
