@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -39,28 +40,65 @@ func absolutize(fragment string, base *url.URL) string {
 // needsRewrite is a cheap look for what absolutize changes: a lazy image
 // attribute, or (with a base) a URL attribute whose value is not already
 // absolute. Most feeds have neither, and parsing and re-rendering every
-// fragment costs as much as sanitising it.
+// fragment costs as much as sanitising it. Names compare in ASCII case
+// folded, without a lowered copy of the fragment.
 func needsRewrite(fragment string, haveBase bool) bool {
-	lower := strings.ToLower(fragment)
-	if strings.Contains(lower, "data-") {
-		return true
+	for rest := fragment; ; {
+		i := strings.IndexByte(rest, '-')
+		if i < 0 {
+			break
+		}
+		if hasSuffixFold(rest[:i], "data") {
+			return true
+		}
+		rest = rest[i+1:]
 	}
 	if !haveBase {
 		return false
 	}
-	for _, attr := range []string{"href=", "src=", "srcset=", "poster=", "cite=", "action="} {
-		for rest := lower; ; {
-			i := strings.Index(rest, attr)
-			if i < 0 {
-				break
-			}
-			rest = strings.TrimLeft(rest[i+len(attr):], "\"' \t\n")
-			if !strings.HasPrefix(rest, "http://") && !strings.HasPrefix(rest, "https://") {
-				return true
-			}
+	for rest := fragment; ; {
+		i := strings.IndexByte(rest, '=')
+		if i < 0 {
+			return false
+		}
+		name := rest[:i]
+		rest = rest[i+1:]
+		if !slices.ContainsFunc(rewrittenAttrs, func(a string) bool { return hasSuffixFold(name, a) }) {
+			continue
+		}
+		value := strings.TrimLeft(rest, "\"' \t\n")
+		if !hasPrefixFold(value, "http://") && !hasPrefixFold(value, "https://") {
+			return true
 		}
 	}
-	return false
+}
+
+// rewrittenAttrs are the attributes whose values absolutize resolves.
+var rewrittenAttrs = []string{"href", "src", "srcset", "poster", "cite", "action"}
+
+// hasPrefixFold and hasSuffixFold compare ASCII letters case folded.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && equalFoldASCII(s[:len(prefix)], prefix)
+}
+
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && equalFoldASCII(s[len(s)-len(suffix):], suffix)
+}
+
+func equalFoldASCII(a, b string) bool {
+	for i := range len(a) {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 func rewrite(n *html.Node, base *url.URL) {
