@@ -27,7 +27,10 @@ func salient(text string) []string {
 	var out []string
 	sentenceStart := true
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
 		switch {
 		case unicode.IsDigit(r):
 			j := i
@@ -49,18 +52,11 @@ func salient(text string) []string {
 			i, sentenceStart = j, false
 			continue
 		case unicode.IsLetter(r) && !isCJK(r):
-			j := i
-			for j < len(text) {
-				r2, s2 := utf8.DecodeRuneInString(text[j:])
-				if !unicode.IsLetter(r2) && r2 != '\'' && r2 != '-' || isCJK(r2) {
-					break
-				}
-				j += s2
-			}
+			j, ascii := wordEnd(text, i)
 			word := text[i:j]
-			if unicode.IsUpper(r) && !sentenceStart && utf8.RuneCountInString(word) > 1 {
-				if lower := strings.ToLower(word); !commonCapitalised[lower] {
-					out = append(out, lower)
+			if unicode.IsUpper(r) && !sentenceStart && (ascii && len(word) > 1 || !ascii && utf8.RuneCountInString(word) > 1) {
+				if name, ok := nameOf(word, ascii); ok {
+					out = append(out, name)
 				}
 			}
 			i, sentenceStart = j, false
@@ -74,6 +70,52 @@ func salient(text string) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// wordEnd is where the word starting at i ends: letters (not CJK),
+// apostrophes and hyphens. ascii reports a word of ASCII bytes only, read
+// without decoding them.
+func wordEnd(text string, i int) (j int, ascii bool) {
+	ascii = true
+	for j = i; j < len(text); {
+		if c := text[j]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '\'' || c == '-' {
+				j++
+				continue
+			}
+			return j, ascii
+		}
+		r, size := utf8.DecodeRuneInString(text[j:])
+		if !unicode.IsLetter(r) || isCJK(r) {
+			return j, ascii
+		}
+		ascii = false
+		j += size
+	}
+	return j, ascii
+}
+
+// nameOf is a capitalised word in lower case, unless English capitalises
+// it without its naming anyone. An ASCII word is looked up before it is
+// copied.
+func nameOf(word string, ascii bool) (string, bool) {
+	var buf [24]byte
+	if !ascii || len(word) > len(buf) {
+		lower := strings.ToLower(word)
+		return lower, !commonCapitalised[lower]
+	}
+	lower := buf[:len(word)]
+	for k := range len(word) {
+		c := word[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[k] = c
+	}
+	if commonCapitalised[string(lower)] {
+		return "", false
+	}
+	return string(lower), true
 }
 
 func isYear(n string) bool {
