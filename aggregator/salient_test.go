@@ -20,6 +20,24 @@ var salientCases = []string{
 	"bad \xff UTF-8 \xfeHere Name",
 }
 
+func TestSalient(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"Researchers at Example Labs said on Tuesday that LockBit breached 1,200 servers in Germany.",
+			[]string{"1200", "example", "germany", "labs", "lockbit"}}, // not a sentence's first word, a weekday or a year
+		{`"Patched in 2024," said Jane O'Neil of Ivanti. Up-To-Date Lists.`, []string{"ivanti", "jane", "lists", "o'neil"}}, // a hyphenated word starting a sentence is not a name
+		{"Élodie Dupont à Paris, version 3.5 and 10,000,000.", []string{"10000000", "3.5", "dupont", "paris"}},
+		{"网络安全 CNCERT 发布 42 项", []string{"42", "cncert"}},
+	}
+	for _, tt := range tests {
+		if got := salient(tt.text); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("salient(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
 func TestSalientAgainstRunes(t *testing.T) {
 	for _, s := range salientCases {
 		if got, want := salient(s), salientByRunes(s); !reflect.DeepEqual(got, want) {
