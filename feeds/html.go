@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -74,7 +75,7 @@ func needsRewrite(fragment string, haveBase bool) bool {
 }
 
 // rewrittenAttrs are the attributes whose values absolutize resolves.
-var rewrittenAttrs = []string{"href", "src", "srcset", "poster", "cite", "action"}
+var rewrittenAttrs = append(slices.Collect(maps.Keys(urlAttrs)), "srcset")
 
 // hasPrefixFold and hasSuffixFold compare ASCII letters case folded.
 func hasPrefixFold(s, prefix string) bool {

@@ -63,7 +63,9 @@ func (p *Parser) Parse(ctx context.Context, in aggregator.ParseInput) (*aggregat
 		items = digestItems(trimmed, in)
 	}
 	feed, err := parseDocument(items.doc(trimmed))
-	if len(items.edits) > 0 && (err != nil || len(feed.Items) != len(items.read)) {
+	// Rewritten dates cannot change how many items gofeed reads; cut
+	// items can. Either edit may have broken the document.
+	if len(items.edits) > 0 && (err != nil || items.unread > 0 && len(feed.Items) != len(items.read)) {
 		// Editing the document changed its reading: read it as it came.
 		items.readAll()
 		feed, err = parseDocument(trimmed)
