@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -115,4 +116,59 @@ func BenchmarkMergeLookup(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkRecentCandidates times a plan's look through memory when it
+// is full: recentSize entries from 600 sources over three days, their
+// sketch keys drawn with the skew of real text (on the benchmark farm's
+// 600 feeds, 192,000 keys of 24,000 entries were 9,563 distinct ones,
+// a few filed under thousands of entries).
+func BenchmarkRecentCandidates(b *testing.B) {
+	rng := rand.New(rand.NewPCG(7, 1))
+	zipf := rand.NewZipf(rng, 1.5, 4, 60000)
+	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	drawKeys := func() []int64 {
+		var keys []int64
+		for len(keys) < aggregator.SketchSize {
+			if k := int64(zipf.Uint64()); !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+		return keys
+	}
+	drawNames := func() []uint64 {
+		names := make([]string, 6)
+		for i := range names {
+			names[i] = fmt.Sprint("name", zipf.Uint64()%5000)
+		}
+		return aggregator.NameKeys(names)
+	}
+	var r recentIndex
+	distinct := map[int64]bool{}
+	for id := int64(1); id <= recentSize; id++ {
+		keys := drawKeys()
+		for _, k := range keys {
+			distinct[k] = true
+		}
+		r.add(recentEntry{id: id, itemID: id, published: millis(base) + rng.Int64N(3*86400)*1000,
+			source: fmt.Sprint("feed-", rng.IntN(600)), mergeable: true, names: drawNames()}, keys)
+	}
+	probes := make([]aggregator.Entry, 256)
+	for i := range probes {
+		var sketch []uint64
+		for _, k := range drawKeys() {
+			sketch = append(sketch, uint64(k)<<8)
+		}
+		probes[i] = aggregator.Entry{Source: "new", Published: time.UnixMilli(millis(base) + rng.Int64N(3*86400)*1000),
+			Fingerprint: aggregator.Fingerprint{Sketch: sketch}}
+	}
+	rec := &aggregator.FetchRecord{Source: aggregator.Source{Name: "new"}}
+	found := 0
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		_, ids := r.candidates(rec, &probes[i%len(probes)], "", 0)
+		found += len(ids)
+	}
+	b.ReportMetric(float64(len(distinct)), "keys")
+	b.ReportMetric(float64(found)/float64(b.N), "candidates/op")
 }

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -100,5 +101,42 @@ func TestRecentTail(t *testing.T) {
 	got := lookup(100, 95)
 	if len(got) != maxCandidates || got[0] <= 95 || got[len(got)-1] > 100+nearPerSide {
 		t.Errorf("since id 95, published at minute 100: %v", got)
+	}
+}
+
+// TestHitCounts checks the hit table against a map through growth and
+// reuse: every id counted as often as it was added, listed once, in the
+// order first hit, and nothing left over for the next lookup.
+func TestHitCounts(t *testing.T) {
+	var h hitCounts
+	rng := rand.New(rand.NewPCG(3, 1))
+	for _, hits := range []int{1, 300, 5000, 40, 0, 2000} {
+		want := map[int64]int32{}
+		var order []int64
+		for range hits {
+			id := 1 + rng.Int64N(int64(max(1, hits/2)))*7919
+			if want[id] == 0 {
+				order = append(order, id)
+			}
+			want[id]++
+			h.add(id)
+		}
+		var got []int64
+		for _, i := range h.used {
+			s := h.slots[i]
+			if s.n != want[s.id] {
+				t.Errorf("%d hits: id %d counted %d times, want %d", hits, s.id, s.n, want[s.id])
+			}
+			got = append(got, s.id)
+		}
+		if !slices.Equal(got, order) {
+			t.Errorf("%d hits: ids %v, want %v in order first hit", hits, got, order)
+		}
+		h.reset()
+		for i, s := range h.slots {
+			if s != (hitSlot{}) {
+				t.Fatalf("after %d hits, reset left slot %d = %+v", hits, i, s)
+			}
+		}
 	}
 }
