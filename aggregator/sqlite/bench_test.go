@@ -136,12 +136,14 @@ func BenchmarkRecentCandidates(b *testing.B) {
 		}
 		return keys
 	}
-	drawNames := func() []uint64 {
+	// Names too are skewed: a few (a country, the year) in many entries.
+	nameZipf := rand.NewZipf(rng, 1.01, 1, 100000)
+	drawNames := func() []string {
 		names := make([]string, 6)
 		for i := range names {
-			names[i] = fmt.Sprint("name", zipf.Uint64()%5000)
+			names[i] = fmt.Sprint("name", nameZipf.Uint64())
 		}
-		return aggregator.NameKeys(names)
+		return names
 	}
 	var r recentIndex
 	distinct := map[int64]bool{}
@@ -151,7 +153,7 @@ func BenchmarkRecentCandidates(b *testing.B) {
 			distinct[k] = true
 		}
 		r.add(recentEntry{id: id, itemID: id, published: millis(base) + rng.Int64N(3*86400)*1000,
-			source: fmt.Sprint("feed-", rng.IntN(600)), mergeable: true, names: drawNames()}, keys)
+			source: fmt.Sprint("feed-", rng.IntN(600)), mergeable: true, names: aggregator.NameKeys(drawNames())}, keys)
 	}
 	probes := make([]aggregator.Entry, 256)
 	for i := range probes {
@@ -160,7 +162,7 @@ func BenchmarkRecentCandidates(b *testing.B) {
 			sketch = append(sketch, uint64(k)<<8)
 		}
 		probes[i] = aggregator.Entry{Source: "new", Published: time.UnixMilli(millis(base) + rng.Int64N(3*86400)*1000),
-			Fingerprint: aggregator.Fingerprint{Sketch: sketch}}
+			Fingerprint: aggregator.Fingerprint{Sketch: sketch, Names: drawNames()}}
 	}
 	rec := &aggregator.FetchRecord{Source: aggregator.Source{Name: "new"}}
 	found := 0
