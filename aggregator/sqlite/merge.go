@@ -466,9 +466,7 @@ func (db *DB) itemFor(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord,
 // replacing any it had.
 func indexEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, entryID int64, e *aggregator.Entry, replace bool) error {
 	if replace {
-		if err := tx.writeMergeKeys(ctx); err != nil { // the entry's may be among them
-			return err
-		}
+		tx.dropKeys(entryID) // the entry's may be held still
 		if _, err := tx.ExecContext(ctx, `DELETE FROM merge_keys WHERE entry_id = ?`, entryID); err != nil {
 			return fmt.Errorf("index entry: %w", err)
 		}
@@ -477,7 +475,7 @@ func indexEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, entry
 		return nil
 	}
 	for _, k := range fingerprintKeys(e.Fingerprint) {
-		tx.fileMergeKey(k, millis(e.Published), entryID)
+		tx.fileChangedKey(k, millis(e.Published), entryID)
 	}
 	return nil
 }

@@ -2,12 +2,14 @@ package sqlite_test
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregator"
+	"github.com/gleaner/gleaner/aggregator/sqlite"
 )
 
 const wire = `The Port Elsa water utility said on Tuesday that attackers encrypted its billing systems
@@ -172,5 +174,77 @@ func TestStoreFindsNearestCopy(t *testing.T) {
 		if slices.Contains(names, "b") && !slices.Equal(names, []string{"a", "b"}) {
 			t.Errorf("the copy from b is in an item with sources %v, want [a b]", names)
 		}
+	}
+}
+
+// TestHeldMergeKeys follows new entries' merge keys: held after a save,
+// written once the writer rests or the store closes, and, when a process
+// ended without writing them, filed again by the next Open from the
+// entries' stored text, the same keys.
+func TestHeldMergeKeys(t *testing.T) {
+	ctx := t.Context()
+	file := filepath.Join(t.TempDir(), "gleaner.db")
+	keysOf := func() []string { // every row of merge_keys
+		t.Helper()
+		var out []string
+		rows, err := raw(t, file).QueryContext(ctx, `SELECT key, published, entry_id FROM merge_keys ORDER BY entry_id, key`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k, p, id int64
+			if err := rows.Scan(&k, &p, &id); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprint(id, "/", k, "/", p))
+		}
+		return out
+	}
+	db, err := sqlite.Open(ctx, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range []string{"cisa", "nvd", "krebs"} {
+		var es []aggregator.Entry
+		for j := range 3 {
+			e := entry(name, fmt.Sprintf("https://%s.example.org/%d", name, j),
+				fmt.Sprintf("Advisory %d of %s on a flaw in routers of vendor %d", j, name, i*10+j), i*60+j)
+			e.Summary = fmt.Sprintf("<p>Attackers exploit flaw %d in the firmware of %s routers; patch %d is out.</p>", j, name, i)
+			e.Fingerprint = aggregator.NewFingerprint(&e)
+			es = append(es, e)
+		}
+		save(t, db, aggregator.FetchRecord{Source: source(name), Entries: es})
+		if i == 0 {
+			if held := keysOf(); len(held) != 0 {
+				t.Errorf("merge_keys just after a save holds %d rows, want none yet", len(held))
+			}
+		}
+	}
+	want := 9 * aggregator.SketchSize // 9 entries' keys
+	for deadline := time.Now().Add(10 * time.Second); len(keysOf()) != want; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("merge_keys 10 s after the last save holds %d rows, want %d", len(keysOf()), want)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	written := keysOf()
+	if len(written) != want {
+		t.Fatalf("after Close merge_keys holds %d rows, want %d", len(written), want)
+	}
+
+	// As if the process had ended before the last entries' keys were
+	// written: Open files them again.
+	if _, err := raw(t, file).ExecContext(ctx, `DELETE FROM merge_keys WHERE entry_id > 4`); err != nil {
+		t.Fatal(err)
+	}
+	again := reopen(t, file)
+	if got := keysOf(); !slices.Equal(got, written) {
+		t.Errorf("after Open, merge_keys =\n%v\nwant the keys written before\n%v", got, written)
+	}
+	if err := again.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
