@@ -368,8 +368,7 @@ func (h *hitCounts) add(id int64) {
 	if 2*(len(h.used)+1) > len(h.slots) {
 		h.grow()
 	}
-	mask := len(h.slots) - 1
-	for i := int(uint64(id)*0x9e3779b97f4a7c15>>32) & mask; ; i = (i + 1) & mask {
+	for i := h.home(id); ; i = (i + 1) & (len(h.slots) - 1) {
 		switch s := &h.slots[i]; s.id {
 		case id:
 			s.n++
@@ -389,15 +388,20 @@ func (h *hitCounts) grow() {
 		filled[j] = h.slots[i]
 	}
 	h.slots, h.used = make([]hitSlot, max(512, 2*len(h.slots))), h.used[:0]
-	mask := len(h.slots) - 1
 	for _, s := range filled {
-		i := int(uint64(s.id)*0x9e3779b97f4a7c15>>32) & mask
+		i := h.home(s.id)
 		for h.slots[i].id != 0 {
-			i = (i + 1) & mask
+			i = (i + 1) & (len(h.slots) - 1)
 		}
 		h.slots[i] = s
 		h.used = append(h.used, int32(i))
 	}
+}
+
+// home is the slot where the search for id begins: a multiplicative
+// hash, as ids come in runs.
+func (h *hitCounts) home(id int64) int {
+	return int(uint64(id)*0x9e3779b97f4a7c15>>32) & (len(h.slots) - 1)
 }
 
 func (h *hitCounts) reset() {

@@ -444,7 +444,7 @@ type mergeKey struct{ key, published, entryID int64 }
 const keysBatch = 16384
 
 // fileMergeKey files a new entry's merge key, held until keysBatch of
-// them gather or the store closes. Each key lands on a leaf of its own
+// them gather, the writer rests for keysIdle or the store closes. Each key lands on a leaf of its own
 // in merge_keys, so a commit wrote to the WAL, and read back, nearly
 // every page of the index: with one poll a transaction, as a running
 // service saves them, a poll of 40 entries on a store of 50,000 took
