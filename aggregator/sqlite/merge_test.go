@@ -248,3 +248,23 @@ func TestHeldMergeKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestMergeKeysWrittenInBatches saves polls back to back, so that the
+// writer never rests: once 16,384 keys (the store's keysBatch) are held,
+// the transaction that gathers them writes them.
+func TestMergeKeysWrittenInBatches(t *testing.T) {
+	db, file := open(t)
+	g := newNews(5)
+	entries := 0
+	for entries*aggregator.SketchSize < 16384+1000 {
+		save(t, db, g.poll(300))
+		entries += 300
+	}
+	var rows int
+	if err := raw(t, file).QueryRowContext(t.Context(), `SELECT count(*) FROM merge_keys`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows < 16384 {
+		t.Errorf("after %d entries saved back to back, merge_keys holds %d rows, want at least 16,384 written", entries, rows)
+	}
+}
