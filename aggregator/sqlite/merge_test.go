@@ -235,9 +235,14 @@ func TestHeldMergeKeys(t *testing.T) {
 		t.Fatalf("after Close merge_keys holds %d rows, want %d", len(written), want)
 	}
 
+	if got := keysThrough(t, file); got != 9 {
+		t.Errorf("after Close the store marks keys written through entry %d, want 9", got)
+	}
 	// As if the process had ended before the last entries' keys were
-	// written: Open files them again.
-	if _, err := raw(t, file).ExecContext(ctx, `DELETE FROM merge_keys WHERE entry_id > 4`); err != nil {
+	// written: their keys missing, the mark where the last write left it.
+	// Open files them again.
+	if _, err := raw(t, file).ExecContext(ctx, `DELETE FROM merge_keys WHERE entry_id > 4;
+		UPDATE settings SET value = '4' WHERE key = 'merge_keys_through'`); err != nil {
 		t.Fatal(err)
 	}
 	again := reopen(t, file)
@@ -266,5 +271,39 @@ func TestMergeKeysWrittenInBatches(t *testing.T) {
 	}
 	if rows < 16384 {
 		t.Errorf("after %d entries saved back to back, merge_keys holds %d rows, want at least 16,384 written", entries, rows)
+	}
+}
+
+// keysThrough reads the store's mark of how far merge keys are written.
+func keysThrough(t *testing.T, file string) int64 {
+	t.Helper()
+	var id int64
+	err := raw(t, file).QueryRowContext(t.Context(), `SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'merge_keys_through'`).Scan(&id)
+	if err != nil {
+		t.Fatalf("mark of merge keys written: %v", err)
+	}
+	return id
+}
+
+// TestMergeKeysMarkWithoutMerging saves entries with merging turned off:
+// none has keys, and the store's mark still moves past them, so that
+// Open does not read them all again looking for keys to file.
+func TestMergeKeysMarkWithoutMerging(t *testing.T) {
+	db, file := open(t)
+	g := newNews(9)
+	for range 3 {
+		rec := g.poll(40)
+		rec.Merge.Disabled = true
+		save(t, db, rec)
+	}
+	var keys int
+	if err := raw(t, file).QueryRowContext(t.Context(), `SELECT count(*) FROM merge_keys`).Scan(&keys); err != nil {
+		t.Fatal(err)
+	}
+	if keys != 0 {
+		t.Errorf("merge_keys holds %d rows with merging off, want none", keys)
+	}
+	if got := keysThrough(t, file); got != 120 {
+		t.Errorf("with merging off the store marks keys written through entry %d, want 120 (every entry saved)", got)
 	}
 }

@@ -190,21 +190,25 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	return db, nil
 }
 
-// repairMergeKeys files the merge keys of the entries past the newest
-// entry with keys: those a process held (see fileMergeKey) and did not
-// write because it ended without closing the store. Their fingerprints
-// are taken again from their stored text, as when they were saved.
+// repairMergeKeys files the merge keys of the entries a process held
+// keys for (see fileMergeKey) and did not write, because it ended without
+// closing the store: those past keysThrough, the newest entry up to which
+// every entry's keys were written. Their fingerprints are taken again
+// from their stored text, as when they were saved.
 func (db *DB) repairMergeKeys(ctx context.Context) error {
-	var keyed int64
-	if err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(entry_id), 0) FROM merge_keys`).Scan(&keyed); err != nil {
-		return fmt.Errorf("newest entry with merge keys: %w", err)
+	var through, keyed int64
+	if err := db.read.QueryRowContext(ctx, `SELECT
+			coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '`+keysThroughKey+`'), 0),
+			coalesce((SELECT max(entry_id) FROM merge_keys), 0)`).Scan(&through, &keyed); err != nil {
+		return fmt.Errorf("entries with merge keys: %w", err)
 	}
-	if keyed >= db.openedAt {
+	from := max(through, keyed) // a store from before the mark has the keys of entries up to the newest keyed
+	if from >= db.openedAt {
 		return nil
 	}
 	var keys []mergeKey
 	err := eachRow(ctx, db.read, `SELECT id, published, title, summary, content FROM entries WHERE id > ? AND mergeable ORDER BY id`,
-		[]any{keyed}, func(rows *sql.Rows) error {
+		[]any{from}, func(rows *sql.Rows) error {
 			var id, published int64
 			var e aggregator.Entry
 			if err := rows.Scan(&id, &published, &e.Title, &e.Summary, &e.Content); err != nil {
@@ -218,15 +222,26 @@ func (db *DB) repairMergeKeys(ctx context.Context) error {
 			return nil
 		})
 	if err != nil {
-		return fmt.Errorf("merge keys past entry %d: %w", keyed, err)
-	}
-	if len(keys) == 0 {
-		return nil
+		return fmt.Errorf("merge keys past entry %d: %w", from, err)
 	}
 	return db.inTx(ctx, func(w *wtx) error {
 		w.changedKeys = keys
-		return nil
+		return markKeysThrough(ctx, w, db.openedAt)
 	})
+}
+
+// keysThroughKey names the setting that marks how far every entry's merge
+// keys are written: Open's repair reads on from there, not from the first
+// entry without keys, which with merging turned off is the first entry.
+const keysThroughKey = "merge_keys_through"
+
+func markKeysThrough(ctx context.Context, w *wtx, id int64) error {
+	_, err := w.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('`+keysThroughKey+`', CAST(?1 AS TEXT))
+		ON CONFLICT (key) DO UPDATE SET value = CAST(max(CAST(value AS INTEGER), ?1) AS TEXT)`, id)
+	if err != nil {
+		return fmt.Errorf("mark merge keys written: %w", err)
+	}
+	return nil
 }
 
 // Close writes the merge keys held, then closes the connections.
@@ -486,9 +501,6 @@ func (w *wtx) endKeys(ctx context.Context) ([]mergeKey, error) {
 	} else {
 		held = append(held, w.newKeys...)
 	}
-	if len(write) == 0 {
-		return held, nil
-	}
 	// In the index's order, each leaf is visited once.
 	slices.SortFunc(write, func(a, b mergeKey) int {
 		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.published, b.published), cmp.Compare(a.entryID, b.entryID))
@@ -503,6 +515,17 @@ func (w *wtx) endKeys(ctx context.Context) ([]mergeKey, error) {
 		}
 		if err := rows.write(ctx, w, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES `, 3); err != nil {
 			return nil, fmt.Errorf("insert merge keys: %w", err)
+		}
+	}
+	// With none held, every entry this process saved has its keys in the
+	// store, or needs none.
+	if len(held) == 0 && (flush || w.lastEntry > 0) {
+		through := w.lastEntry
+		for _, k := range write {
+			through = max(through, k.entryID)
+		}
+		if err := markKeysThrough(ctx, w, through); err != nil {
+			return nil, err
 		}
 	}
 	return held, nil
