@@ -465,8 +465,8 @@ const keysBatch = 16384
 // service saves them, a poll of 40 entries on a store of 50,000 took
 // 31–35 ms to save, against 12.5–12.9 ms with no keys written at all.
 // Memory holds every entry whose keys are held, and lookups in this
-// process go there first; after a crash, Open files the keys of entries
-// past the newest with keys again (repairMergeKeys).
+// process go there first; after a crash, Open files again the keys of
+// the entries past the mark of keys written (repairMergeKeys).
 func (w *wtx) fileMergeKey(key, published, entryID int64) {
 	w.newKeys = append(w.newKeys, mergeKey{key, published, entryID})
 }
