@@ -184,23 +184,7 @@ func TestStoreFindsNearestCopy(t *testing.T) {
 func TestHeldMergeKeys(t *testing.T) {
 	ctx := t.Context()
 	file := filepath.Join(t.TempDir(), "gleaner.db")
-	keysOf := func() []string { // every row of merge_keys
-		t.Helper()
-		var out []string
-		rows, err := raw(t, file).QueryContext(ctx, `SELECT key, published, entry_id FROM merge_keys ORDER BY entry_id, key`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k, p, id int64
-			if err := rows.Scan(&k, &p, &id); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, fmt.Sprint(id, "/", k, "/", p))
-		}
-		return out
-	}
+	keysOf := func() []string { return mergeKeyRows(t, file) }
 	db, err := sqlite.Open(ctx, file)
 	if err != nil {
 		t.Fatal(err)
@@ -306,4 +290,62 @@ func TestMergeKeysMarkWithoutMerging(t *testing.T) {
 	if got := keysThrough(t, file); got != 120 {
 		t.Errorf("with merging off the store marks keys written through entry %d, want 120 (every entry saved)", got)
 	}
+}
+
+// TestHeldMergeKeysOfAnEditedEntry edits an entry whose keys are still
+// held: the held keys of its first text must not reach the store, only
+// those of its new one, the same as a store that only saw the edit holds.
+func TestHeldMergeKeysOfAnEditedEntry(t *testing.T) {
+	ctx := t.Context()
+	src := source("cisa")
+	first := entry(src.Name, "https://cisa.example.org/aa24-1", "Advisory on router flaw", 0)
+	first.Summary = "<p>Attackers exploit a flaw in the firmware of Zyxel routers; a patch is out.</p>"
+	edited := first
+	edited.Summary = "<p>The ministry of water says a second pumping station was hit by ransomware overnight.</p>"
+	edited.Updated = edited.Updated.Add(time.Hour)
+	keysIn := func(file string, recs ...aggregator.FetchRecord) []string {
+		t.Helper()
+		db, err := sqlite.Open(ctx, file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rec := range recs {
+			save(t, db, rec)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return mergeKeyRows(t, file)
+	}
+	poll := func(e aggregator.Entry) aggregator.FetchRecord {
+		e.Fingerprint = aggregator.NewFingerprint(&e)
+		return aggregator.FetchRecord{Source: src, Entries: []aggregator.Entry{e}}
+	}
+	got := keysIn(filepath.Join(t.TempDir(), "a.db"), poll(first), poll(edited))
+	want := keysIn(filepath.Join(t.TempDir(), "b.db"), poll(edited))
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("keys after an edit of an entry whose keys were held =\n%v\nwant those of the edited text alone\n%v", got, want)
+	}
+}
+
+// mergeKeyRows lists every row of merge_keys in file, as entry/key/published.
+func mergeKeyRows(t *testing.T, file string) []string {
+	t.Helper()
+	var out []string
+	rows, err := raw(t, file).QueryContext(t.Context(), `SELECT key, published, entry_id FROM merge_keys ORDER BY entry_id, key`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, p, id int64
+		if err := rows.Scan(&k, &p, &id); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(id, "/", k, "/", p))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
