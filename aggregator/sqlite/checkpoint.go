@@ -18,16 +18,19 @@ const checkpointIdle = 200 * time.Millisecond
 // blocks neither the writer nor readers, and a WAL emptied between
 // bursts stays short, which keeps page lookups in it cheap.
 // wal_autocheckpoint stays as the bound for long bursts (a cold cycle).
+// Before it, rested writes what waits for the writer to rest (the merge
+// keys held, see fileMergeKey), so that the checkpoint takes them too.
 type checkpointer struct {
-	conn  *sql.DB
-	wrote chan struct{}
-	stop  context.CancelFunc
-	done  chan struct{}
+	conn   *sql.DB
+	rested func()
+	wrote  chan struct{}
+	stop   context.CancelFunc
+	done   chan struct{}
 }
 
-func startCheckpointer(conn *sql.DB) *checkpointer {
+func startCheckpointer(conn *sql.DB, rested func()) *checkpointer {
 	ctx, stop := context.WithCancel(context.Background())
-	c := &checkpointer{conn: conn, wrote: make(chan struct{}, 1), stop: stop, done: make(chan struct{})}
+	c := &checkpointer{conn: conn, rested: rested, wrote: make(chan struct{}, 1), stop: stop, done: make(chan struct{})}
 	go c.run(ctx)
 	return c
 }
@@ -58,6 +61,7 @@ func (c *checkpointer) run(ctx context.Context) {
 			idle.Reset(checkpointIdle)
 		case <-idle.C:
 			if pending {
+				c.rested()
 				// Errors are left to the next checkpoint, or SQLite's own.
 				c.conn.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
 				pending = false
@@ -66,8 +70,8 @@ func (c *checkpointer) run(ctx context.Context) {
 	}
 }
 
-// close stops the checkpointer, waits for a checkpoint under way, and
-// closes its connection.
+// close stops the checkpointer, waits for a write or checkpoint under
+// way, and closes its connection.
 func (c *checkpointer) close() error {
 	c.stop()
 	<-c.done

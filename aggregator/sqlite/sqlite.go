@@ -53,7 +53,6 @@ type DB struct {
 	// write transactions take turns (as the one connection would).
 	writing  sync.Mutex
 	heldKeys []mergeKey
-	keysIdle idleWriter
 }
 
 // stmtCache prepares each distinct statement once on a pool; database/sql
@@ -177,7 +176,11 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
 	checkpoints.SetMaxOpenConns(1)
-	db.checkpoints = startCheckpointer(checkpoints)
+	db.checkpoints = startCheckpointer(checkpoints, func() {
+		if err := db.writeHeldKeys(); err != nil {
+			slog.Warn("sqlite: writing merge keys", "err", err) // held still: the next rest tries again
+		}
+	})
 	db.reader = &stmtCache{pool: read, stmts: map[string]*sql.Stmt{}}
 	if err := read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM entries`).Scan(&db.openedAt); err != nil {
 		db.Close()
@@ -246,11 +249,11 @@ func markKeysThrough(ctx context.Context, w *wtx, id int64) error {
 
 // Close writes the merge keys held, then closes the connections.
 func (db *DB) Close() error {
-	db.keysIdle.close()
+	checkpoints := db.checkpoints.close() // first: it writes held keys too
 	held := db.writeHeldKeys()
 	db.reader.close()
 	db.prepared.close()
-	return errors.Join(held, db.checkpoints.close(), db.read.Close(), db.write.Close())
+	return errors.Join(held, checkpoints, db.read.Close(), db.write.Close())
 }
 
 // migrate runs the embedded migrations newer than PRAGMA user_version,
@@ -357,9 +360,6 @@ func (db *DB) inTx(ctx context.Context, fn func(*wtx) error) error {
 		return err
 	}
 	db.heldKeys = held
-	if len(held) > 0 {
-		db.keysIdle.arm(db.writeHeldKeys)
-	}
 	db.checkpoints.noteWrite()
 	return nil
 }
@@ -376,55 +376,6 @@ func (db *DB) writeHeldKeys() error {
 		w.flushHeld = true
 		return nil
 	})
-}
-
-// keysIdle is how long the writer rests before the merge keys held are
-// written: a running service writes them between its sweeps, so that
-// another process opening the store does not file them again.
-const keysIdle = time.Second
-
-// idleWriter calls a write once no arm has come for keysIdle.
-type idleWriter struct {
-	mu      sync.Mutex
-	timer   *time.Timer
-	closed  bool
-	running sync.WaitGroup
-}
-
-func (w *idleWriter) arm(write func() error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.closed {
-		return
-	}
-	if w.timer != nil {
-		w.timer.Reset(keysIdle)
-		return
-	}
-	w.timer = time.AfterFunc(keysIdle, func() {
-		w.mu.Lock()
-		if w.closed {
-			w.mu.Unlock()
-			return
-		}
-		w.running.Add(1)
-		w.mu.Unlock()
-		defer w.running.Done()
-		if err := write(); err != nil {
-			slog.Warn("sqlite: writing merge keys", "err", err) // held still: the next write tries again
-		}
-	})
-}
-
-// close stops the timer and waits for a write it started.
-func (w *idleWriter) close() {
-	w.mu.Lock()
-	w.closed = true
-	if w.timer != nil {
-		w.timer.Stop()
-	}
-	w.mu.Unlock()
-	w.running.Wait()
 }
 
 // wtx is a write transaction that prepares each distinct statement once:
@@ -459,7 +410,7 @@ type mergeKey struct{ key, published, entryID int64 }
 const keysBatch = 16384
 
 // fileMergeKey files a new entry's merge key, held until keysBatch of
-// them gather, the writer rests for keysIdle or the store closes. Each key lands on a leaf of its own
+// them gather, the writer rests (checkpointIdle) or the store closes. Each key lands on a leaf of its own
 // in merge_keys, so a commit wrote to the WAL, and read back, nearly
 // every page of the index: with one poll a transaction, as a running
 // service saves them, a poll of 40 entries on a store of 50,000 took
