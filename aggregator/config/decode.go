@@ -132,10 +132,23 @@ func (d *decoder) decode(data []byte, v any) bool {
 		return true
 	}
 	if len(f.Docs) > 1 {
-		d.addAt(f.Docs[1].GetToken().Position, "only one YAML document is allowed")
+		d.addAt(documentStart(f.Docs[1]), "only one YAML document is allowed")
 	}
 	d.body = f.Docs[0].Body
 	return d.fill(d.body, reflect.ValueOf(v).Elem(), "")
+}
+
+// documentStart is where a document begins: its first value, or else its
+// "---". The library's GetToken dereferences an empty document's absent
+// body.
+func documentStart(doc *ast.DocumentNode) *token.Position {
+	switch {
+	case doc.Body != nil && doc.Body.GetToken() != nil:
+		return doc.Body.GetToken().Position
+	case doc.Start != nil:
+		return doc.Start.Position
+	}
+	return nil
 }
 
 func (d *decoder) yamlError(err error) {
