@@ -146,6 +146,52 @@ func SameNameKeys(a, b []uint64) bool {
 	return commonNumbers > 0 || !hasNumber(a) || !hasNumber(b)
 }
 
+// NamesSig packs what MayShareNames needs of one text's name keys
+// (NameKeys) into a word: a 55-bit Bloom filter of them, their count
+// (capped at 127), whether one is a number, and a top bit that marks the
+// word as known (0 is "not known").
+func NamesSig(keys []uint64) uint64 {
+	sig := uint64(1)<<63 | uint64(min(len(keys), 127))<<55
+	for _, k := range keys {
+		sig |= 1 << nameBit(k)
+		if k&1 == 1 {
+			sig |= 1 << 62
+		}
+	}
+	return sig
+}
+
+func nameBit(k uint64) uint64 { return (k >> 1) % 55 }
+
+// MayShareNames reports whether a text of name keys a may pass
+// SameNameKeys against the text whose NamesSig is sig. It is false only
+// where SameNameKeys is: every name the two share sets a bit of the
+// filter that a's name also finds, so counting a's names found bounds
+// the names shared from above, and a capped count bounds the other's
+// from below. The store's search reads a candidate's row only if this
+// allows it.
+func MayShareNames(a []uint64, sig uint64) bool {
+	count := int(sig >> 55 & 127)
+	if sig>>63 == 0 || len(a) == 0 || count == 0 {
+		return true
+	}
+	found, foundNumbers, aNumber := 0, 0, false
+	for _, k := range a {
+		number := k&1 == 1
+		aNumber = aNumber || number
+		if sig&(1<<nameBit(k)) != 0 {
+			found++
+			if number {
+				foundNumbers++
+			}
+		}
+	}
+	if float64(found)/float64(min(len(a), count)) < minSalientShared {
+		return false
+	}
+	return foundNumbers > 0 || !aNumber || sig>>62&1 == 0
+}
+
 func hasNumber(keys []uint64) bool {
 	for _, k := range keys {
 		if k&1 == 1 {

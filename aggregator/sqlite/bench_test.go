@@ -110,7 +110,7 @@ func BenchmarkMergeLookup(b *testing.B) {
 			}
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
-				if _, err := findStory(context.Background(), db.reader, rec, &probes[i%len(probes)], 0, 1<<62); err != nil {
+				if _, err := findStory(context.Background(), db.reader, &db.names, rec, &probes[i%len(probes)], 0, 1<<62); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -116,6 +116,7 @@ func (db *DB) saveRecord(ctx context.Context, tx *wtx, rec *aggregator.FetchReco
 			}
 			if changed {
 				res.Updated++
+				db.names.set(old.id, 0) // its names may have changed: read them from now on
 			}
 			continue
 		}
@@ -247,8 +248,10 @@ func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord
 	// Remembered at once, while this transaction holds the writer, so
 	// that no one sees the new id in the store but not in memory, and
 	// later polls of this transaction can join it; forgotten if it fails.
+	names := aggregator.NameKeys(fp.Names)
 	db.recent.add(recentEntry{id: entryID, itemID: itemID, published: millis(e.Published), source: e.Source,
-		mergeable: mergeable, link: textHash(canonical), title: textHash(fp.TitleKey), names: aggregator.NameKeys(fp.Names)}, keys)
+		mergeable: mergeable, link: textHash(canonical), title: textHash(fp.TitleKey), names: names}, keys)
+	db.names.set(entryID, namesSigOf(fp.Names, names))
 	*saved = append(*saved, entryID)
 	if newItem {
 		return nil, nil

@@ -123,8 +123,8 @@ type querier interface {
 // among entries with ids in (after, upTo]: same canonical link, same folded
 // title within the window, or a text the merge policy matches. It returns
 // 0 when there is none.
-func findStory(ctx context.Context, q querier, rec *aggregator.FetchRecord, e *aggregator.Entry, after, upTo int64) (int64, error) {
-	items, err := findStories(ctx, q, rec, []*aggregator.Entry{e}, after, upTo)
+func findStory(ctx context.Context, q querier, names *nameSigs, rec *aggregator.FetchRecord, e *aggregator.Entry, after, upTo int64) (int64, error) {
+	items, err := findStories(ctx, q, names, rec, []*aggregator.Entry{e}, after, upTo)
 	if err != nil {
 		return 0, err
 	}
@@ -134,7 +134,11 @@ func findStory(ctx context.Context, q querier, rec *aggregator.FetchRecord, e *a
 // findStories is findStory for entries of one poll, in at most four
 // statements whatever their number (links, titles, sketch keys, then the
 // candidates' texts): a statement per lookup cost more than the lookup.
-func findStories(ctx context.Context, q querier, rec *aggregator.FetchRecord, es []*aggregator.Entry, after, upTo int64) ([]int64, error) {
+//
+// Candidates whose names are known (names, when not nil) and cannot pass
+// the names check are dropped before their rows are read: the comparison
+// would refuse them, so what is found is the same.
+func findStories(ctx context.Context, q querier, names *nameSigs, rec *aggregator.FetchRecord, es []*aggregator.Entry, after, upTo int64) ([]int64, error) {
 	found := make([]int64, len(es))
 	if rec.Merge.Disabled || rec.Source.NoMerge || len(es) == 0 {
 		return found, nil
@@ -274,6 +278,9 @@ func findStories(ctx context.Context, q querier, rec *aggregator.FetchRecord, es
 		}
 		sortByShared(candidates[i], counts)
 		candidates[i] = candidates[i][:min(len(candidates[i]), maxCandidates)]
+		if names != nil && len(candidates[i]) > 0 {
+			candidates[i] = names.mayShare(aggregator.NameKeys(es[i].Fingerprint.Names), candidates[i])
+		}
 		wanted = append(wanted, candidates[i]...)
 	}
 	if len(wanted) == 0 {
@@ -420,7 +427,7 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord) (*mer
 	for j, i := range unmatched {
 		es[j] = &rec.Entries[i]
 	}
-	items, err := findStories(ctx, db.reader, rec, es, 0, floor)
+	items, err := findStories(ctx, db.reader, &db.names, rec, es, 0, floor)
 	if err != nil {
 		return nil, fmt.Errorf("plan merges: %w", err)
 	}
@@ -470,7 +477,7 @@ func (db *DB) itemFor(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord,
 		return 0, err
 	}
 	if newest > upTo && !db.recent.covers(upTo, newest) {
-		return findStory(ctx, tx, rec, e, upTo, newest)
+		return findStory(ctx, tx, &db.names, rec, e, upTo, newest)
 	}
 	return 0, nil
 }

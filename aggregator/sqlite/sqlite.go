@@ -35,6 +35,7 @@ type DB struct {
 	read     *sql.DB
 	reader   *stmtCache // prepared statements on read
 	recent   recentIndex
+	names    nameSigs     // of the entries this process saved
 	saves    saveGroup    // group commit of concurrent polls
 	prepared *writerStmts // on write's connection, for every transaction
 	// openedAt is the newest entry when the store was opened: merge

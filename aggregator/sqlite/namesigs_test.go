@@ -1,0 +1,108 @@
+package sqlite
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregator"
+)
+
+// TestNamesFilterFindsTheSame stores the labelled copies of
+// testdata/merge/events.json, then looks each one up in the store, as
+// the search for copies older than memory does, with the names filter
+// and without: the stories found must be the same. The filter must also
+// have something to do: it refuses pairs of the set, and only pairs
+// whose names the full check refuses.
+func TestNamesFilterFindsTheSame(t *testing.T) {
+	raw, err := os.ReadFile("../testdata/merge/events.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set struct {
+		Items []struct {
+			ID, Source, Link, Title, Summary, Content string
+			Published                                 time.Time
+		}
+	}
+	if err := json.Unmarshal(raw, &set); err != nil {
+		t.Fatal(err)
+	}
+	slices.SortStableFunc(set.Items, func(a, b struct {
+		ID, Source, Link, Title, Summary, Content string
+		Published                                 time.Time
+	}) int {
+		return a.Published.Compare(b.Published)
+	})
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "names.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	policy := aggregator.MergePolicy{MaxDistance: aggregator.DefaultMergeMaxDistance}
+	var recs []aggregator.FetchRecord
+	for _, it := range set.Items {
+		e := aggregator.Entry{Source: it.Source, GUID: it.ID, Link: it.Link, Title: it.Title,
+			Summary: it.Summary, Content: it.Content, Published: it.Published, Updated: it.Published}
+		aggregator.Identify(&e)
+		e.Fingerprint = aggregator.NewFingerprint(&e)
+		rec := aggregator.FetchRecord{Source: aggregator.Source{Name: it.Source, URL: "https://" + it.Source + ".example/feed"},
+			Entries: []aggregator.Entry{e}, Now: it.Published, Merge: policy}
+		if _, err := db.Save(t.Context(), rec); err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, rec)
+	}
+
+	if err := db.writeHeldKeys(); err != nil { // the search reads the index
+		t.Fatal(err)
+	}
+	found := 0
+	for _, rec := range recs {
+		es := []*aggregator.Entry{&rec.Entries[0]}
+		// Links and titles would find most copies first: the copies'
+		// texts are what the filter is for.
+		e := *es[0]
+		e.Link, e.Fingerprint.TitleKey = "", ""
+		es[0] = &e
+		without, err := findStories(t.Context(), db.reader, nil, &rec, es, 0, 1<<62)
+		if err != nil {
+			t.Fatal(err)
+		}
+		with, err := findStories(t.Context(), db.reader, &db.names, &rec, es, 0, 1<<62)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if with[0] != without[0] {
+			t.Errorf("%s %s: story %d with the names filter, %d without", rec.Source.Name, e.GUID, with[0], without[0])
+		}
+		if with[0] != 0 {
+			found++
+		}
+	}
+	if found == 0 {
+		t.Fatal("the store's search found no story for any copy: the comparison above tested nothing")
+	}
+
+	// Entry ids are given in the order saved, from 1.
+	refused := 0
+	for i, a := range recs {
+		keys := aggregator.NameKeys(a.Entries[0].Fingerprint.Names)
+		for j, b := range recs {
+			if a.Source.Name == b.Source.Name || aggregator.MayShareNames(keys, db.names.sig(int64(j+1))) {
+				continue
+			}
+			refused++
+			if aggregator.SameNames(a.Entries[0].Fingerprint.Names, b.Entries[0].Fingerprint.Names) {
+				t.Errorf("copies %d and %d: the filter refuses names the full check allows", i, j)
+			}
+		}
+	}
+	t.Logf("%d copies found in the store; the filter refuses %d pairs of %d", found, refused, len(recs)*len(recs))
+	if refused == 0 {
+		t.Error("the filter refuses no pair of the set")
+	}
+}
