@@ -65,6 +65,9 @@ func (db *DB) saveBatch(batch []*saveRequest) {
 		})
 		if err != nil {
 			db.recent.forget(saved)
+			for _, id := range saved {
+				db.names.set(id, 0) // the id may go to another process's entry
+			}
 		}
 		return err
 	}
