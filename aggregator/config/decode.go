@@ -173,7 +173,9 @@ func (d *decoder) fill(node ast.Node, v reflect.Value, path string) bool {
 	if _, null := node.(*ast.NullNode); null || node == nil {
 		return true
 	}
-	d.values[path] = node.GetToken().Position
+	if tok := node.GetToken(); tok != nil {
+		d.values[path] = tok.Position
+	}
 	entries, isMapping := mappingEntries(node)
 	if isMapping && len(entries) > 0 {
 		// A mapping's own token is its first ':'; point at its first key.
