@@ -106,3 +106,40 @@ func TestNamesFilterFindsTheSame(t *testing.T) {
 		t.Error("the filter refuses no pair of the set")
 	}
 }
+
+// TestNameSigsWindow checks the bound on what nameSigs remembers: past
+// maxNameSigs ids it forgets the oldest, never a newer one, and never
+// answers for an id with another's word.
+func TestNameSigsWindow(t *testing.T) {
+	var n nameSigs
+	word := func(id int64) uint64 { return 1<<63 | uint64(id) }
+	for id := int64(100); id < 100+maxNameSigs; id++ {
+		n.set(id, word(id))
+	}
+	if got := n.sig(100); got != word(100) {
+		t.Fatalf("sig(100) = %x, want %x", got, word(100))
+	}
+	last := int64(100 + maxNameSigs)
+	n.set(last, word(last)) // one past the bound: the older half goes
+	for _, id := range []int64{100, 100 + maxNameSigs/2 - 1} {
+		if got := n.sig(id); got != 0 {
+			t.Errorf("sig(%d) = %x after the window moved, want 0", id, got)
+		}
+	}
+	for _, id := range []int64{100 + maxNameSigs/2, last - 1, last} {
+		if got := n.sig(id); got != word(id) {
+			t.Errorf("sig(%d) = %x, want %x", id, got, word(id))
+		}
+	}
+	far := last + 10*maxNameSigs // a jump past everything starts afresh
+	n.set(far, word(far))
+	if got, old := n.sig(far), n.sig(last); got != word(far) || old != 0 {
+		t.Errorf("after a jump: sig(%d) = %x, sig(%d) = %x; want %x and 0", far, got, last, old, word(far))
+	}
+	if n.set(far-1, word(far-1)); n.sig(far-1) != 0 {
+		t.Error("an id below the window was remembered")
+	}
+	if len(n.sigs) > maxNameSigs {
+		t.Errorf("%d words held, bound %d", len(n.sigs), maxNameSigs)
+	}
+}
