@@ -264,11 +264,7 @@ func (d *decoder) fill(node ast.Node, v reflect.Value, path string) bool {
 		}
 		v.SetBool(b.Value)
 	case reflect.String:
-		if isMapping {
-			d.addAt(node.GetToken().Position, "%s must be a single value, not a list or mapping", describe(path))
-			return false
-		}
-		if _, seq := node.(*ast.SequenceNode); seq {
+		if _, seq := node.(*ast.SequenceNode); isMapping || seq {
 			d.addAt(node.GetToken().Position, "%s must be a single value, not a list or mapping", describe(path))
 			return false
 		}
