@@ -37,6 +37,7 @@ type options struct {
 	seed         int
 	change       float64
 	newItems     int
+	repeat       int     // runs of the all-304 and incremental cycles
 	load         int     // concurrent connections
 	rate         float64 // requests a second offered in the paced serving test
 	loadSeconds  float64 // per load test
@@ -53,6 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.seed, "seed", 1, "farm seed")
 	fs.Float64Var(&o.change, "change", 0.10, "share of feeds with new items in the incremental cycle")
 	fs.IntVar(&o.newItems, "new", 5, "new items per changed feed")
+	fs.IntVar(&o.repeat, "repeat", 5, "runs of the all-304 and incremental `gleaner poll` cycles, for their median and range")
 	fs.IntVar(&o.load, "connections", 64, "concurrent connections in the serving tests")
 	fs.Float64Var(&o.loadSeconds, "seconds", 5, "duration of each serving test")
 	fs.Float64Var(&o.rate, "rate", 2000, "requests a second offered in the paced serving test (0: skip it)")
@@ -60,6 +62,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.loader, "loader", "auto", "serving tests' load generator: wrk, go (the harness's own client), or auto (wrk when on PATH)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if o.repeat < 1 {
+		return fmt.Errorf("-repeat %d: want 1 or more", o.repeat)
 	}
 	if o.loader != "auto" && o.loader != "wrk" && o.loader != "go" {
 		return fmt.Errorf("-loader %q: want auto, wrk or go", o.loader)

@@ -16,7 +16,8 @@ type report struct {
 	machine string
 	loader  string // the serving tests' load generator
 	cycles  []cycle
-	service []cycle // the same cycles inside a running `gleaner serve`
+	repeats []repeated // the all-304 and incremental cycles again
+	service []cycle    // the same cycles inside a running `gleaner serve`
 	loads   []loadResult
 	during  []loadResult // cached output while a poll cycle runs
 	paced   []loadResult // at a paced rate: idle, then during the service's cold sweep
@@ -55,6 +56,12 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 	for _, c := range r.cycles {
 		if c.NewItems != c.Expected {
 			r.lost = append(r.lost, fmt.Sprintf("%s cycle stored %d new entries, the farm added %d", c.Name, c.NewItems, c.Expected))
+		}
+	}
+	if b.o.repeat > 1 {
+		step("the all-304 and incremental cycles again, %d runs each", b.o.repeat)
+		if r.repeats, err = b.repeatCycles(ctx, idle, inc); err != nil {
+			return nil, err
 		}
 	}
 
@@ -189,6 +196,7 @@ func (r *report) write(w io.Writer) {
 	fmt.Fprintf(w, "Machine: %s. Run: %s.\n\n", r.machine, time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	writeCycles(w, r.cycles, false)
 	fmt.Fprintln(w)
+	writeRepeats(w, r.repeats)
 	fmt.Fprintln(w, "Inside a running `gleaner serve`, as it runs for a user (its own store; the cold cycle is the sweep at start, the others are refreshes by SIGUSR1; wall runs from the start or the signal to the service's log line, and the service's own figure from its first poll's start to its last poll's end):")
 	fmt.Fprintln(w)
 	writeCycles(w, r.service, true)
