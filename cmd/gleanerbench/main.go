@@ -2,7 +2,8 @@
 // starts a feed farm (cmd/feedfarm) on loopback, runs the real gleaner
 // binary against it, and prints the figures of BENCHMARKS.md: a cold
 // poll cycle, an all-304 cycle and an incremental cycle (feeds/s, items/s,
-// CPU seconds, peak RSS, database size, requests), then the HTTP server's
+// CPU seconds, peak RSS, database size, requests; the short two repeated,
+// -repeat, for their median and range), then the HTTP server's
 // throughput for a cached output and for 304 answers under 64 concurrent
 // connections, and its latency while a poll cycle runs. Each figure comes
 // with a baseline measured in the same run (a bare fetch of every feed; a
