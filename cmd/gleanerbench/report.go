@@ -60,9 +60,11 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 	}
 	if b.o.repeat > 1 {
 		step("the all-304 and incremental cycles again, %d runs each", b.o.repeat)
-		if r.repeats, err = b.repeatCycles(ctx, idle, inc); err != nil {
+		var lost []string
+		if r.repeats, lost, err = b.repeatCycles(ctx, idle, inc); err != nil {
 			return nil, err
 		}
+		r.lost = append(r.lost, lost...)
 	}
 
 	step("serving")
