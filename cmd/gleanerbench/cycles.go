@@ -33,27 +33,13 @@ type cycle struct {
 // against a bare fetch of the same feeds.
 func (b *bench) pollCycle(ctx context.Context, name string, expectNew int) (cycle, error) {
 	c := cycle{Name: name, Feeds: b.o.feeds, Expected: expectNew}
-	before, err := b.dbFacts(ctx, b.config)
-	if err != nil && name != "cold" {
-		return c, err
-	}
-	if err := b.farmPost(ctx, "/-/reset-stats"); err != nil {
-		return c, err
-	}
-	c.Use, err = b.runGleaner(ctx, "poll")
+	run, err := b.pollOnce(ctx, name == "cold")
+	c.Use = run.Use
 	if err != nil {
 		return c, err
 	}
-	st, err := b.stats(ctx)
-	if err != nil {
-		return c, err
-	}
-	c.Requests, c.Status, c.Bytes = st.Requests, st.Status, st.Bytes
-	after, err := b.dbFacts(ctx, b.config)
-	if err != nil {
-		return c, err
-	}
-	c.NewItems, c.DBSize, c.Store = after.Entries-before.Entries, after.Size, after
+	c.Requests, c.Status, c.Bytes = run.Farm.Requests, run.Farm.Status, run.Farm.Bytes
+	c.NewItems, c.DBSize, c.Store = run.added(), run.After.Size, run.After
 	for _, line := range strings.Split(c.Use.Output, "\n") {
 		if i := strings.Index(line, "items="); i >= 0 {
 			var n int
@@ -63,6 +49,37 @@ func (b *bench) pollCycle(ctx context.Context, name string, expectNew int) (cycl
 	}
 	c.Baseline, err = b.bareFetch(ctx, name != "cold")
 	return c, err
+}
+
+// pollRun is one `gleaner poll`: what it cost, what the farm answered,
+// and the store before and after it.
+type pollRun struct {
+	Use           processUse
+	Farm          farmStats
+	Before, After storeFacts
+}
+
+func (r pollRun) added() int { return r.After.Entries - r.Before.Entries }
+
+// pollOnce runs `gleaner poll` once; before a first poll (fresh) there
+// is no store yet to count.
+func (b *bench) pollOnce(ctx context.Context, fresh bool) (pollRun, error) {
+	var r pollRun
+	var err error
+	if r.Before, err = b.dbFacts(ctx, b.config); err != nil && !fresh {
+		return r, err
+	}
+	if err := b.farmPost(ctx, "/-/reset-stats"); err != nil {
+		return r, err
+	}
+	if r.Use, err = b.runGleaner(ctx, "poll"); err != nil {
+		return r, err
+	}
+	if r.Farm, err = b.stats(ctx); err != nil {
+		return r, err
+	}
+	r.After, err = b.dbFacts(ctx, b.config)
+	return r, err
 }
 
 // feedURLs reads the farm's OPML.

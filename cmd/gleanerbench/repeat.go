@@ -56,52 +56,30 @@ func (r repeated) spreadBy(f func(processUse) time.Duration) spread {
 func (b *bench) repeatCycles(ctx context.Context, idle, inc cycle) (reps []repeated, lost []string, err error) {
 	all304 := repeated{Name: idle.Name, Runs: []processUse{idle.Use}}
 	for range b.o.repeat - 1 {
-		use, st, added, err := b.pollAgain(ctx)
+		run, err := b.pollOnce(ctx, false)
 		if err != nil {
 			return nil, nil, err
 		}
-		if st.Status["304"] != int64(b.o.feeds) || added != 0 {
-			return nil, nil, fmt.Errorf("an all-304 cycle again: %d answers 304 of %d, %d new entries", st.Status["304"], b.o.feeds, added)
+		if run.Farm.Status["304"] != int64(b.o.feeds) || run.added() != 0 {
+			return nil, nil, fmt.Errorf("an all-304 cycle again: %d answers 304 of %d, %d new entries", run.Farm.Status["304"], b.o.feeds, run.added())
 		}
-		all304.Runs = append(all304.Runs, use)
+		all304.Runs = append(all304.Runs, run.Use)
 	}
 	incremental := repeated{Name: inc.Name, Runs: []processUse{inc.Use}}
 	for range b.o.repeat - 1 {
 		if err := b.farmPost(ctx, "/-/round"); err != nil {
 			return nil, nil, err
 		}
-		use, _, added, err := b.pollAgain(ctx)
+		run, err := b.pollOnce(ctx, false)
 		if err != nil {
 			return nil, nil, err
 		}
-		if added != inc.Expected {
-			lost = append(lost, fmt.Sprintf("incremental cycle run %d stored %d new entries, the farm added %d", len(incremental.Runs)+1, added, inc.Expected))
+		if run.added() != inc.Expected {
+			lost = append(lost, fmt.Sprintf("incremental cycle run %d stored %d new entries, the farm added %d", len(incremental.Runs)+1, run.added(), inc.Expected))
 		}
-		incremental.Runs = append(incremental.Runs, use)
+		incremental.Runs = append(incremental.Runs, run.Use)
 	}
 	return []repeated{all304, incremental}, lost, nil
-}
-
-// pollAgain runs `gleaner poll` once and says what the farm answered and
-// how many entries the store gained.
-func (b *bench) pollAgain(ctx context.Context) (processUse, farmStats, int, error) {
-	before, err := b.dbFacts(ctx, b.config)
-	if err != nil {
-		return processUse{}, farmStats{}, 0, err
-	}
-	if err := b.farmPost(ctx, "/-/reset-stats"); err != nil {
-		return processUse{}, farmStats{}, 0, err
-	}
-	use, err := b.runGleaner(ctx, "poll")
-	if err != nil {
-		return use, farmStats{}, 0, err
-	}
-	st, err := b.stats(ctx)
-	if err != nil {
-		return use, st, 0, err
-	}
-	after, err := b.dbFacts(ctx, b.config)
-	return use, st, after.Entries - before.Entries, err
 }
 
 func writeRepeats(w io.Writer, reps []repeated) {
