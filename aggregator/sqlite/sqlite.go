@@ -142,7 +142,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	// mode drops it whenever the writer commits), and the writer's holds
 	// the interior pages it descends through. Writer 1 MB and readers
 	// 256 KB, against 2 MB and 1 MB: peak RSS of a cold cycle 72 against
-	// 79 MB at 600 feeds and 126 against 135 MB at 5,000, for the same
+	// 79 MB at 600 feeds and 123 against 132 MB at 5,000, for the same
 	// time (8 and 2 interleaved pairs); halving the writer's again saved
 	// nothing more. Memory is what a small box runs short of.
 	write, err := sql.Open("sqlite", dsn("cache_size(-1024)")+"&_txlock=immediate")
