@@ -7,8 +7,10 @@ import (
 )
 
 // checkpointIdle is how long the writer must rest before the WAL is
-// copied into the database file.
-const checkpointIdle = 200 * time.Millisecond
+// copied into the database file. A variable only so that a test can
+// keep the writer from resting while it builds polls under the race
+// detector; it is read when a checkpointer starts.
+var checkpointIdle = 200 * time.Millisecond
 
 // checkpointer copies the WAL into the database file while the writer
 // rests. Left to SQLite, the checkpoint runs inside the commit that
@@ -23,6 +25,7 @@ const checkpointIdle = 200 * time.Millisecond
 type checkpointer struct {
 	conn   *sql.DB
 	rested func()
+	idle   time.Duration // checkpointIdle when it started
 	wrote  chan struct{}
 	stop   context.CancelFunc
 	done   chan struct{}
@@ -30,7 +33,7 @@ type checkpointer struct {
 
 func startCheckpointer(conn *sql.DB, rested func()) *checkpointer {
 	ctx, stop := context.WithCancel(context.Background())
-	c := &checkpointer{conn: conn, rested: rested, wrote: make(chan struct{}, 1), stop: stop, done: make(chan struct{})}
+	c := &checkpointer{conn: conn, rested: rested, idle: checkpointIdle, wrote: make(chan struct{}, 1), stop: stop, done: make(chan struct{})}
 	go c.run(ctx)
 	return c
 }
@@ -58,7 +61,7 @@ func (c *checkpointer) run(ctx context.Context) {
 			return
 		case <-c.wrote:
 			pending = true
-			idle.Reset(checkpointIdle)
+			idle.Reset(c.idle)
 		case <-idle.C:
 			if pending {
 				c.rested()

@@ -1,0 +1,12 @@
+package sqlite
+
+import "time"
+
+// SetCheckpointIdle sets how long the writer must rest before a
+// checkpointer started afterwards writes the held merge keys and
+// checkpoints; the returned function puts the old rest back.
+func SetCheckpointIdle(d time.Duration) (restore func()) {
+	old := checkpointIdle
+	checkpointIdle = d
+	return func() { checkpointIdle = old }
+}
