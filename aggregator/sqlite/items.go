@@ -242,6 +242,7 @@ func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord
 		millis(e.Published), millis(e.Updated), millis(rec.Now),
 		int64(fp.Simhash), fp.TitleKey, rec.Source.Priority, mergeable, jsonList(e.CVEs), jsonList(e.Indicators),
 		encodeShingles(fp.Shingles), strings.Join(fp.Names, "\n"), e.RawHash)
+	tx.noteAdded(millis(e.Published))
 	keys := fingerprintKeys(fp)
 	if mergeable && fp.Simhash != 0 {
 		for _, k := range keys {

@@ -80,7 +80,16 @@ type recentIndex struct {
 	byLink   map[uint64]int64      // by link hash
 	byTitle  map[uint64]int64      // by title key hash
 	evicted  int64                 // the newest id forgotten
-	hits     hitCounts             // scratch, kept between lookups
+	// evictedPublished is the newest published date among the entries
+	// forgotten; valid once evicted is not 0. It speaks for every entry
+	// up to evicted unless another process's came between this one's
+	// (unknown): since this process's ids follow the newest entry when it
+	// opened the store (openedAt), a forgotten id that does not follow
+	// the one forgotten before shows one.
+	evictedPublished int64
+	openedAt         int64
+	unknown          bool
+	hits             hitCounts // scratch, kept between lookups
 }
 
 // add remembers an entry saved with the given fingerprint keys.
@@ -106,6 +115,12 @@ func (r *recentIndex) add(e recentEntry, keys []int64) {
 	}
 	r.indexTexts(&e)
 	for len(r.order) > recentSize {
+		if r.order[0] != max(r.openedAt, r.evicted)+1 {
+			r.unknown = true
+		}
+		if e := r.byID[r.order[0]]; e != nil && (r.evicted == 0 || e.published > r.evictedPublished) {
+			r.evictedPublished = e.published
+		}
 		delete(r.byID, r.order[0]) // index entries pointing at it are skipped
 		r.evicted = max(r.evicted, r.order[0])
 		r.order = r.order[1:]
@@ -233,11 +248,21 @@ func (r *recentIndex) forget(ids []int64) {
 }
 
 // floor is the newest id memory cannot vouch for: the newest entry when
-// the process opened the store, or the newest it has forgotten since.
-func (r *recentIndex) floor(openedAt int64) int64 {
+// the process opened the store (openedAt), or the newest it has forgotten
+// since; and the newest published date among the entries up to it, given
+// the newest there was at open (math.MaxInt64 when it is not known).
+// Entries keep the date they came with.
+func (r *recentIndex) floor(publishedAtOpen int64) (id, latest int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return max(openedAt, r.evicted)
+	latest = publishedAtOpen
+	switch {
+	case r.unknown:
+		latest = math.MaxInt64
+	case r.evicted != 0:
+		latest = max(latest, r.evictedPublished)
+	}
+	return max(r.openedAt, r.evicted), latest
 }
 
 // covers reports whether memory holds every entry with an id in

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -138,5 +139,46 @@ func TestHitCounts(t *testing.T) {
 				t.Fatalf("after %d hits, reset left slot %d = %+v", hits, i, s)
 			}
 		}
+	}
+}
+
+// TestFloorKnowsForgottenDates: what memory forgets keeps counting
+// towards the newest date the store's search can reach, and a gap in the
+// ids it forgets (another process's entries, whose dates it never saw)
+// makes that date unknown.
+func TestFloorKnowsForgottenDates(t *testing.T) {
+	const openedAt, atOpen = 100, int64(5_000)
+	late := int64(9_000_000) // one early entry published far later than the rest
+	tests := []struct {
+		name       string
+		saved      int64 // entries this process saves
+		skip       int64 // an id another process took (0: none)
+		wantFloor  int64
+		wantLatest int64
+	}{
+		{"nothing forgotten", recentSize, 0, openedAt, atOpen},
+		{"forgotten, every id its own", recentSize + 10, 0, openedAt + 10, late},
+		{"another process's entry between its own", recentSize + 10, openedAt + 3, openedAt + 11, math.MaxInt64},
+		{"another process's entry first", recentSize + 10, openedAt + 1, openedAt + 11, math.MaxInt64},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := recentIndex{openedAt: openedAt}
+			id := int64(openedAt)
+			for n := int64(0); n < tt.saved; n++ {
+				if id++; id == tt.skip {
+					id++
+				}
+				published := 10_000 + id
+				if n == 4 {
+					published = late
+				}
+				r.add(recentEntry{id: id, itemID: id, published: published, source: "a", mergeable: true}, []int64{id % 97})
+			}
+			floor, latest := r.floor(atOpen)
+			if floor != tt.wantFloor || latest != tt.wantLatest {
+				t.Errorf("floor = %d, %d; want %d, %d", floor, latest, tt.wantFloor, tt.wantLatest)
+			}
+		})
 	}
 }

@@ -14,10 +14,12 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/url"
 	"path"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -40,8 +42,9 @@ type DB struct {
 	prepared *writerStmts // on write's connection, for every transaction
 	// openedAt is the newest entry when the store was opened: merge
 	// candidates newer than that were saved by this process and are in
-	// recent.
-	openedAt int64
+	// recent. publishedAtOpen is the newest published date (ms) of any
+	// entry then (see newestPublishedKey).
+	openedAt, publishedAtOpen int64
 	// planning bounds how many polls look for merge candidates at once:
 	// one core fewer than there are, so that the single writer, which
 	// every poll waits for, is not left waiting for a core.
@@ -185,10 +188,15 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		}
 	})
 	db.reader = &stmtCache{pool: read, stmts: map[string]*sql.Stmt{}}
-	if err := read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM entries`).Scan(&db.openedAt); err != nil {
+	// One statement, one snapshot: an entry another process adds between
+	// two reads would be below openedAt with its date not counted.
+	if err := read.QueryRowContext(ctx, `SELECT coalesce((SELECT max(id) FROM entries), 0),
+		coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '`+newestPublishedKey+`'), `+strconv.FormatInt(math.MaxInt64, 10)+`)`).
+		Scan(&db.openedAt, &db.publishedAtOpen); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
+	db.recent.openedAt = db.openedAt
 	if err := db.repairMergeKeys(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", file, err)
@@ -246,6 +254,19 @@ func markKeysThrough(ctx context.Context, w *wtx, id int64) error {
 		ON CONFLICT (key) DO UPDATE SET value = CAST(max(CAST(value AS INTEGER), ?1) AS TEXT)`, id)
 	if err != nil {
 		return fmt.Errorf("mark merge keys written: %w", err)
+	}
+	return nil
+}
+
+// newestPublishedKey names the setting that holds the newest published
+// date of any entry (migration 0010); every write transaction that adds
+// entries raises it.
+const newestPublishedKey = "entries_published_max"
+
+func markNewestPublished(ctx context.Context, w *wtx, published int64) error {
+	_, err := w.ExecContext(ctx, `UPDATE settings SET value = CAST(max(CAST(value AS INTEGER), ?) AS TEXT) WHERE key = '`+newestPublishedKey+`'`, published)
+	if err != nil {
+		return fmt.Errorf("mark newest published date: %w", err)
 	}
 	return nil
 }
@@ -359,6 +380,12 @@ func (db *DB) inTx(ctx context.Context, fn func(*wtx) error) error {
 		tx.Rollback()
 		return err
 	}
+	if w.addedEntries {
+		if err := markNewestPublished(ctx, w, w.newestPublished); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
@@ -402,6 +429,9 @@ type wtx struct {
 	dropped              []int64
 	flushHeld            bool // write the held keys too
 	heldKeys             []mergeKey
+	// The newest published date among the entries it added, if any.
+	addedEntries    bool
+	newestPublished int64
 }
 
 type mergeKey struct{ key, published, entryID int64 }
@@ -484,6 +514,13 @@ func (w *wtx) endKeys(ctx context.Context) ([]mergeKey, error) {
 		}
 	}
 	return held, nil
+}
+
+// noteAdded counts a new entry's published date towards the newest.
+func (w *wtx) noteAdded(published int64) {
+	if !w.addedEntries || published > w.newestPublished {
+		w.addedEntries, w.newestPublished = true, published
+	}
 }
 
 func (w *wtx) nextEntryID(ctx context.Context) (int64, error) {

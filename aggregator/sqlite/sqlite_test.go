@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -309,5 +310,44 @@ func TestZeroTimes(t *testing.T) {
 	}
 	if !st.LastAttempt.IsZero() || !st.LastSuccess.IsZero() || !st.NextAttempt.IsZero() {
 		t.Errorf("SourceState = %+v, want zero times", st)
+	}
+}
+
+// TestNewestPublishedKept: the store keeps the newest published date of
+// its entries through saves in any order of dates, and the migration that
+// brought it reads it from the entries of a store that had none.
+func TestNewestPublishedKept(t *testing.T) {
+	ctx := t.Context()
+	db, file := open(t)
+	newest := func() int64 {
+		t.Helper()
+		var ms int64
+		if err := raw(t, file).QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'entries_published_max'`).Scan(&ms); err != nil {
+			t.Fatal(err)
+		}
+		return ms
+	}
+	if got := newest(); got != 0 {
+		t.Errorf("an empty store's newest date = %d, want 0", got)
+	}
+	for _, minutes := range []int{60, 180, 120} { // the newest saved second
+		save(t, db, aggregator.FetchRecord{Source: source("a"), Now: base,
+			Entries: []aggregator.Entry{entry("a", fmt.Sprintf("https://a.example.org/%d", minutes), fmt.Sprintf("Story %d", minutes), minutes)}})
+	}
+	want := base.Add(180 * time.Minute).UnixMilli()
+	if got := newest(); got != want {
+		t.Errorf("after three saves the newest date = %d, want %d", got, want)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw(t, file).ExecContext(ctx, `DELETE FROM settings WHERE key = 'entries_published_max'; PRAGMA user_version = 9`); err != nil {
+		t.Fatal(err)
+	}
+	if err := reopen(t, file).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := newest(); got != want {
+		t.Errorf("after the migration the newest date = %d, want %d", got, want)
 	}
 }
