@@ -384,7 +384,7 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord) (*mer
 	// older than this process's (or than what it still remembers), or all
 	// of them when another process has written meanwhile (whose dates
 	// this process does not know).
-	floor, latest := db.recent.floor(db.publishedAtOpen)
+	floor, latest := db.recent.floor()
 	if !db.recent.covers(floor, plan.upTo) {
 		floor, latest = plan.upTo, math.MaxInt64
 	}

@@ -87,9 +87,11 @@ type recentIndex struct {
 	// opened the store (openedAt), a forgotten id that does not follow
 	// the one forgotten before shows one.
 	evictedPublished int64
-	openedAt         int64
 	unknown          bool
-	hits             hitCounts // scratch, kept between lookups
+	// The newest entry and the newest published date of any entry when
+	// the process opened the store (math.MaxInt64 when not known).
+	openedAt, publishedAtOpen int64
+	hits                      hitCounts // scratch, kept between lookups
 }
 
 // add remembers an entry saved with the given fingerprint keys.
@@ -249,13 +251,13 @@ func (r *recentIndex) forget(ids []int64) {
 
 // floor is the newest id memory cannot vouch for: the newest entry when
 // the process opened the store (openedAt), or the newest it has forgotten
-// since; and the newest published date among the entries up to it, given
-// the newest there was at open (math.MaxInt64 when it is not known).
-// Entries keep the date they came with.
-func (r *recentIndex) floor(publishedAtOpen int64) (id, latest int64) {
+// since; and the newest published date among the entries up to it
+// (math.MaxInt64 when it is not known). Entries keep the date they came
+// with.
+func (r *recentIndex) floor() (id, latest int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	latest = publishedAtOpen
+	latest = r.publishedAtOpen
 	switch {
 	case r.unknown:
 		latest = math.MaxInt64

@@ -163,7 +163,7 @@ func TestFloorKnowsForgottenDates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := recentIndex{openedAt: openedAt}
+			r := recentIndex{openedAt: openedAt, publishedAtOpen: atOpen}
 			id := int64(openedAt)
 			for n := int64(0); n < tt.saved; n++ {
 				if id++; id == tt.skip {
@@ -175,7 +175,7 @@ func TestFloorKnowsForgottenDates(t *testing.T) {
 				}
 				r.add(recentEntry{id: id, itemID: id, published: published, source: "a", mergeable: true}, []int64{id % 97})
 			}
-			floor, latest := r.floor(atOpen)
+			floor, latest := r.floor()
 			if floor != tt.wantFloor || latest != tt.wantLatest {
 				t.Errorf("floor = %d, %d; want %d, %d", floor, latest, tt.wantFloor, tt.wantLatest)
 			}

@@ -19,7 +19,6 @@ import (
 	"path"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -42,9 +41,8 @@ type DB struct {
 	prepared *writerStmts // on write's connection, for every transaction
 	// openedAt is the newest entry when the store was opened: merge
 	// candidates newer than that were saved by this process and are in
-	// recent. publishedAtOpen is the newest published date (ms) of any
-	// entry then (see newestPublishedKey).
-	openedAt, publishedAtOpen int64
+	// recent.
+	openedAt int64
 	// planning bounds how many polls look for merge candidates at once:
 	// one core fewer than there are, so that the single writer, which
 	// every poll waits for, is not left waiting for a core.
@@ -190,13 +188,14 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	db.reader = &stmtCache{pool: read, stmts: map[string]*sql.Stmt{}}
 	// One statement, one snapshot: an entry another process adds between
 	// two reads would be below openedAt with its date not counted.
+	var publishedAtOpen int64
 	if err := read.QueryRowContext(ctx, `SELECT coalesce((SELECT max(id) FROM entries), 0),
-		coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '`+newestPublishedKey+`'), `+strconv.FormatInt(math.MaxInt64, 10)+`)`).
-		Scan(&db.openedAt, &db.publishedAtOpen); err != nil {
+		coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '`+newestPublishedKey+`'), ?)`, int64(math.MaxInt64)).
+		Scan(&db.openedAt, &publishedAtOpen); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
-	db.recent.openedAt = db.openedAt
+	db.recent.openedAt, db.recent.publishedAtOpen = db.openedAt, publishedAtOpen
 	if err := db.repairMergeKeys(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", file, err)
