@@ -74,7 +74,7 @@ func fillStore(b *testing.B, db *DB, n int, gen *synthText) {
 		must(insItem.ExecContext(ctx, i, fmt.Sprint("u", i), i, ms, ms, ms))
 		must(insEntry.ExecContext(ctx, i, i, fmt.Sprint("s", i%100), fmt.Sprint("k", i), link, link, e.Title, e.Summary,
 			ms, ms, ms, int64(fp.Simhash), fp.TitleKey))
-		for _, k := range fingerprintKeys(fp) {
+		for _, k := range storeKeys(fp) {
 			must(insKey.ExecContext(ctx, k, ms, i))
 		}
 	}

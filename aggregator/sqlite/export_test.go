@@ -10,3 +10,6 @@ func SetCheckpointIdle(d time.Duration) (restore func()) {
 	checkpointIdle = d
 	return func() { checkpointIdle = old }
 }
+
+// KeysBatch is how many held merge keys make a transaction write them.
+const KeysBatch = keysBatch

@@ -243,12 +243,12 @@ func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord
 		int64(fp.Simhash), fp.TitleKey, rec.Source.Priority, mergeable, jsonList(e.CVEs), jsonList(e.Indicators),
 		encodeShingles(fp.Shingles), strings.Join(fp.Names, "\n"), e.RawHash)
 	tx.noteAdded(millis(e.Published))
-	keys := fingerprintKeys(fp)
-	if mergeable && fp.Simhash != 0 {
-		for _, k := range keys {
+	if mergeable {
+		for _, k := range storeKeys(fp) {
 			tx.fileMergeKey(k, millis(e.Published), entryID)
 		}
 	}
+	keys := fingerprintKeys(fp)
 	// Remembered at once, while this transaction holds the writer, so
 	// that no one sees the new id in the store but not in memory, and
 	// later polls of this transaction can join it; forgotten if it fails.
@@ -282,6 +282,11 @@ func updateEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *a
 	if old.hash != hash {
 		updated = max(updated, millis(rec.Now))
 	}
+	if old.hash != hash {
+		if err := unindexEntry(ctx, tx, old.id); err != nil {
+			return false, err
+		}
+	}
 	fp := e.Fingerprint
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE entries SET guid = ?, link = ?, canonical_link = ?, title = ?, summary = ?, content = ?,
@@ -295,9 +300,7 @@ func updateEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *a
 	}
 	if old.hash != hash {
 		e.Published = fromMillis(old.published) // keys are filed under the first date
-		if err := indexEntry(ctx, tx, rec, old.id, e, true); err != nil {
-			return false, err
-		}
+		indexEntry(rec, tx, old.id, e)
 	}
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE items SET updated = max(updated, ?) WHERE id = ?`, updated, old.itemID); err != nil {

@@ -205,7 +205,7 @@ func TestHeldMergeKeys(t *testing.T) {
 			}
 		}
 	}
-	want := 9 * aggregator.SketchSize // 9 entries' keys
+	want := 9 * (aggregator.SketchSize + 1) // 9 entries' sketch and title keys
 	for deadline := time.Now().Add(10 * time.Second); len(keysOf()) != want; time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("merge_keys 10 s after the last save holds %d rows, want %d", len(keysOf()), want)
@@ -239,8 +239,8 @@ func TestHeldMergeKeys(t *testing.T) {
 }
 
 // TestMergeKeysWrittenInBatches saves polls back to back, so that the
-// writer never rests: once 16,384 keys (the store's keysBatch) are held,
-// the transaction that gathers them writes them. Under the race detector
+// writer never rests: once the store's KeysBatch of keys are held, the
+// transaction that gathers them writes them. Under the race detector
 // building a poll of 300 entries can take longer than the writer's rest
 // (checkpointIdle), which then writes the keys held so far; the rest is
 // made an hour long here.
@@ -249,7 +249,7 @@ func TestMergeKeysWrittenInBatches(t *testing.T) {
 	db, file := open(t)
 	g := newNews(5)
 	entries := 0
-	for entries*aggregator.SketchSize < 16384+1000 {
+	for entries*(aggregator.SketchSize+1) < sqlite.KeysBatch+1000 { // sketch and title keys
 		save(t, db, g.poll(300))
 		entries += 300
 	}
@@ -257,8 +257,8 @@ func TestMergeKeysWrittenInBatches(t *testing.T) {
 	if err := raw(t, file).QueryRowContext(t.Context(), `SELECT count(*) FROM merge_keys`).Scan(&rows); err != nil {
 		t.Fatal(err)
 	}
-	if rows < 16384 {
-		t.Errorf("after %d entries saved back to back, merge_keys holds %d rows, want at least 16,384 written", entries, rows)
+	if rows < sqlite.KeysBatch {
+		t.Errorf("after %d entries saved back to back, merge_keys holds %d rows, want at least %d written", entries, rows, sqlite.KeysBatch)
 	}
 }
 
@@ -299,6 +299,8 @@ func TestMergeKeysMarkWithoutMerging(t *testing.T) {
 // TestHeldMergeKeysOfAnEditedEntry edits an entry whose keys are still
 // held: the held keys of its first text must not reach the store, only
 // those of its new one, the same as a store that only saw the edit holds.
+// So too when the first text's keys were written before the edit (the
+// store closed between the two polls).
 func TestHeldMergeKeysOfAnEditedEntry(t *testing.T) {
 	ctx := t.Context()
 	src := source("cisa")
@@ -330,6 +332,51 @@ func TestHeldMergeKeysOfAnEditedEntry(t *testing.T) {
 	if len(want) == 0 || !slices.Equal(got, want) {
 		t.Errorf("keys after an edit of an entry whose keys were held =\n%v\nwant those of the edited text alone\n%v", got, want)
 	}
+	file := filepath.Join(t.TempDir(), "c.db")
+	if first := keysIn(file, poll(first)); len(first) == 0 || slices.Equal(first, want) {
+		t.Fatalf("keys of the first text = %v, want some, not the edited text's", first)
+	}
+	if got := keysIn(file, poll(edited)); !slices.Equal(got, want) {
+		t.Errorf("keys after an edit of an entry whose keys were written =\n%v\nwant those of the edited text alone\n%v", got, want)
+	}
+}
+
+// TestMergeKeysMarkMigrated upgrades a store from before the mark of
+// merge keys written, with its index of keys by entry: the migration
+// marks the newest entry with keys and drops the index.
+func TestMergeKeysMarkMigrated(t *testing.T) {
+	db, file := open(t)
+	save(t, db, newNews(3).poll(40))
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw(t, file).ExecContext(t.Context(), `DELETE FROM settings WHERE key = 'merge_keys_through';
+		CREATE INDEX merge_keys_entry ON merge_keys (entry_id);
+		DELETE FROM merge_keys WHERE entry_id > 30 -- the last ten entries' keys were never written
+			OR entry_id = 3; -- and entry 3 shows where Open's repair began
+		PRAGMA user_version = 11`); err != nil {
+		t.Fatal(err)
+	}
+	if err := reopen(t, file).Close(); err != nil {
+		t.Fatal(err)
+	}
+	var indexes, keyed int
+	if err := raw(t, file).QueryRowContext(t.Context(), `SELECT
+			(SELECT count(*) FROM sqlite_schema WHERE name = 'merge_keys_entry'),
+			(SELECT count(DISTINCT entry_id) FROM merge_keys)`).Scan(&indexes, &keyed); err != nil {
+		t.Fatal(err)
+	}
+	if indexes != 0 {
+		t.Errorf("the index of merge keys by entry is still there")
+	}
+	// Open's repair read on from entry 30, the newest with keys, and
+	// filed the keys of the ten after it, not of entry 3.
+	if keyed != 39 {
+		t.Errorf("after the migration %d entries have merge keys, want 39 (all but entry 3)", keyed)
+	}
+	if got := keysThrough(t, file); got != 40 {
+		t.Errorf("after the migration the mark of keys written is %d, want 40", got)
+	}
 }
 
 // mergeKeyRows lists every row of merge_keys in file, as entry/key/published.
@@ -352,4 +399,51 @@ func mergeKeyRows(t *testing.T, file string) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestTitleKeysMigrated upgrades a store from before titles were filed
+// in merge_keys (schema 10, with an index on entries' title keys): the
+// migration files every stored title, drops the index, and a process
+// that opens the store afterwards finds a copy by its title alone.
+func TestTitleKeysMigrated(t *testing.T) {
+	ctx := t.Context()
+	db, file := open(t)
+	const title = "Port Elsa water utility hit by ransomware"
+	save(t, db, aggregator.FetchRecord{Source: source("cisa"),
+		Entries: []aggregator.Entry{story("cisa", "https://cisa.example.org/a", title, wire, base)}})
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	state := func() (titleKeys, indexes int) {
+		t.Helper()
+		err := raw(t, file).QueryRowContext(ctx, `SELECT (SELECT count(*) FROM merge_keys WHERE key < 0),
+			(SELECT count(*) FROM sqlite_schema WHERE name = 'entries_title_key')`).Scan(&titleKeys, &indexes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return titleKeys, indexes
+	}
+	if keys, indexes := state(); keys != 1 || indexes != 0 {
+		t.Fatalf("a new store holds %d title keys and %d title indexes, want 1 and 0", keys, indexes)
+	}
+	if _, err := raw(t, file).ExecContext(ctx, `DELETE FROM merge_keys WHERE key < 0;
+		CREATE INDEX entries_title_key ON entries (title_key, published) WHERE title_key <> '';
+		PRAGMA user_version = 10`); err != nil {
+		t.Fatal(err)
+	}
+	db = reopen(t, file)
+	defer db.Close()
+	if keys, indexes := state(); keys != 1 || indexes != 0 {
+		t.Errorf("after the migration: %d title keys and %d title indexes, want 1 and 0", keys, indexes)
+	}
+	// Another outlet's report under the same headline, in words of its own.
+	const own = `Billing at the Port Elsa utility is down after a criminal group locked its servers, a
+spokeswoman told reporters, adding that tap water was safe and that payments could be made at the
+front desk while the national agency helps recover the machines.`
+	save(t, db, aggregator.FetchRecord{Source: source("nvd"),
+		Entries: []aggregator.Entry{story("nvd", "https://nvd.example.org/b", title, own, base.Add(time.Hour))}})
+	got := items(t, db, aggregator.ItemQuery{})
+	if len(got) != 1 || len(got[0].Sources) != 2 {
+		t.Fatalf("after a copy under the same title: %d items (%v), want 1 of both sources", len(got), titles(got))
+	}
 }

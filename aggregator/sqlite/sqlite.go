@@ -209,13 +209,11 @@ func Open(ctx context.Context, file string) (*DB, error) {
 // every entry's keys were written. Their fingerprints are taken again
 // from their stored text, as when they were saved.
 func (db *DB) repairMergeKeys(ctx context.Context) error {
-	var through, keyed int64
+	var from int64 // migration 0012 marked a store from before the mark
 	if err := db.read.QueryRowContext(ctx, `SELECT
-			coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '`+keysThroughKey+`'), 0),
-			coalesce((SELECT max(entry_id) FROM merge_keys), 0)`).Scan(&through, &keyed); err != nil {
+			coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '`+keysThroughKey+`'), 0)`).Scan(&from); err != nil {
 		return fmt.Errorf("entries with merge keys: %w", err)
 	}
-	from := max(through, keyed) // a store from before the mark has the keys of entries up to the newest keyed
 	if from >= db.openedAt {
 		return nil
 	}
@@ -227,10 +225,8 @@ func (db *DB) repairMergeKeys(ctx context.Context) error {
 			if err := rows.Scan(&id, &published, &e.Title, &e.Summary, &e.Content); err != nil {
 				return err
 			}
-			if fp := aggregator.NewFingerprint(&e); fp.Simhash != 0 {
-				for _, k := range fingerprintKeys(fp) {
-					keys = append(keys, mergeKey{k, published, id})
-				}
+			for _, k := range storeKeys(aggregator.NewFingerprint(&e)) {
+				keys = append(keys, mergeKey{k, published, id})
 			}
 			return nil
 		})
@@ -305,6 +301,11 @@ func (db *DB) migrate(ctx context.Context) error {
 			if _, err := tx.Tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
+			if step := migrationSteps[version]; step != nil {
+				if err := step(ctx, tx); err != nil {
+					return err
+				}
+			}
 			_, err := tx.Tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version))
 			return err
 		}); err != nil {
@@ -312,6 +313,29 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// migrationSteps are the parts of migrations that SQL cannot do, run
+// after the script of the same version, in its transaction.
+var migrationSteps = map[int]func(context.Context, *wtx) error{
+	11: fileTitleKeys,
+}
+
+// fileTitleKeys files stored entries' title keys in merge_keys, where
+// migration 0011 moves them from an index on entries. They are written,
+// sorted, as the transaction ends.
+func fileTitleKeys(ctx context.Context, w *wtx) error {
+	return eachRow(ctx, w, `SELECT id, published, title_key FROM entries WHERE title_key <> '' AND mergeable`, nil,
+		func(rows *sql.Rows) error {
+			var k mergeKey
+			var title string
+			if err := rows.Scan(&k.entryID, &k.published, &title); err != nil {
+				return err
+			}
+			k.key = titleMergeKey(title)
+			w.changedKeys = append(w.changedKeys, k)
+			return nil
+		})
 }
 
 // writerStmts keeps statements prepared on the writer's only connection
@@ -435,11 +459,11 @@ type wtx struct {
 
 type mergeKey struct{ key, published, entryID int64 }
 
-// keysBatch is how many held merge keys make a transaction write them.
-// It must stay well below what memory holds (recentSize entries of
-// aggregator.SketchSize keys), so that every entry memory forgets has its
-// keys in the store for lookups.
-const keysBatch = 16384
+// keysBatch is how many held merge keys make a transaction write them:
+// those of 2,048 entries (sketch and title keys). It must stay well below
+// what memory holds (recentSize entries), so that every entry memory
+// forgets has its keys in the store for lookups.
+const keysBatch = 2048 * (aggregator.SketchSize + 1)
 
 // fileMergeKey files a new entry's merge key, held until keysBatch of
 // them gather, the writer rests (checkpointIdle) or the store closes.

@@ -78,7 +78,11 @@ func TestMergeKeysWrittenAtCommit(t *testing.T) {
 		if got := stored(tx); len(got) != 0 {
 			t.Errorf("keys in the store before the transaction ends: %x", got)
 		}
-		return indexEntry(ctx, tx, rec, 7, &edited, true)
+		if err := unindexEntry(ctx, tx, 7); err != nil {
+			return err
+		}
+		indexEntry(rec, tx, 7, &edited)
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
