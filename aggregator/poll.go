@@ -48,10 +48,9 @@ type Poller struct {
 	// Merge says when entries join other sources' copies of a story.
 	Merge MergePolicy
 	// CPU bounds how many polls parse and prepare at once (0: one fewer
-	// than GOMAXPROCS, at least one). A core is left to the store's single
-	// writer, which every poll waits for (when parsing took them all, the
-	// writer waited for the CPU more than it wrote), and, in serve, to
-	// the feed readers.
+	// than GOMAXPROCS, at least one). A core is left to the feed readers
+	// of a server, and to the store's single writer, which every poll
+	// waits for. A batch poll with no server sets it to GOMAXPROCS.
 	CPU int
 
 	cpuOnce sync.Once

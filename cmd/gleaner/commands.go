@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -49,6 +50,11 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer a.Close()
+	// No feed reader waits on this process (it runs at idle priority), so
+	// every core parses: a cold 600-feed poll took 3.00 s against 3.41 s
+	// leaving one to the writer (four interleaved pairs), for 3 MB more
+	// at the peak.
+	a.poll.CPU = runtime.GOMAXPROCS(0)
 
 	// Entries polled now carry these rules' tags; a first poll records
 	// them so that serve knows the store is tagged with them.
