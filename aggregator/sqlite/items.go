@@ -19,7 +19,11 @@ func (db *DB) Save(ctx context.Context, rec aggregator.FetchRecord) (aggregator.
 		rec.Entries[i].Source = rec.Source.Name
 	}
 	db.prefetched.forget(rec.Source.Name)
-	plan, err := db.planMerges(ctx, &rec)
+	fields := make([]entryFields, len(rec.Entries))
+	for i := range rec.Entries {
+		fields[i] = fieldsOf(&rec.Entries[i])
+	}
+	plan, err := db.planMerges(ctx, &rec, fields)
 	if err != nil {
 		return aggregator.SaveResult{}, fmt.Errorf("save %s: %w", rec.Source.Name, err)
 	}
@@ -111,9 +115,9 @@ func (db *DB) saveRecord(ctx context.Context, tx *wtx, rec *aggregator.FetchReco
 	var pace aggregator.Pacer
 	for i := range rec.Entries {
 		pace.Pace()
-		e := &rec.Entries[i]
+		e, f := &rec.Entries[i], &plan.fields[i]
 		if old, ok := stored[e.Key]; ok {
-			changed, err := updateEntry(ctx, tx, rec, e, old)
+			changed, err := updateEntry(ctx, tx, rec, e, f, old)
 			if err != nil {
 				return res, err
 			}
@@ -127,7 +131,7 @@ func (db *DB) saveRecord(ctx context.Context, tx *wtx, rec *aggregator.FetchReco
 			continue // a repeat within the document: the first stands
 		}
 		added[e.Key] = true
-		joined, err := db.addEntry(ctx, tx, rec, e, plan.items[i], plan.upTo, saved, &rows)
+		joined, err := db.addEntry(ctx, tx, rec, e, f, plan.items[i], plan.upTo, saved, &rows)
 		if err != nil {
 			return res, err
 		}
@@ -203,6 +207,32 @@ func keyList(rec *aggregator.FetchRecord) string {
 	return jsonOf(keys)
 }
 
+// entryFields are the columns and memory keys that depend on an entry
+// alone, worked out by its poll before the write transaction, in
+// parallel with other polls: the single writer, which every poll waits
+// for, only binds them. (Not the shingles' blob: polls waiting for the
+// writer would hold each entry's shingles twice.)
+type entryFields struct {
+	canonical, hash                    string
+	categories, tags, cves, indicators string // JSON arrays
+	names                              string // fingerprint names, a line each
+	nameKeys                           []uint64
+	namesSig                           uint64
+	link, title                        uint64 // textHash of the canonical link and of the title key
+}
+
+func fieldsOf(e *aggregator.Entry) entryFields {
+	fp := &e.Fingerprint
+	f := entryFields{
+		canonical: aggregator.CanonicalURL(e.Link), hash: aggregator.ContentHash(e),
+		categories: jsonList(e.Categories), tags: jsonList(e.Tags), cves: jsonList(e.CVEs), indicators: jsonList(e.Indicators),
+		names:    strings.Join(fp.Names, "\n"),
+		nameKeys: aggregator.NameKeys(fp.Names), title: textHash(fp.TitleKey),
+	}
+	f.link, f.namesSig = textHash(f.canonical), namesSigOf(fp.Names, f.nameKeys)
+	return f
+}
+
 // joinedItem is a new entry that joined an item already stored.
 type joinedItem struct {
 	itemID, entryID int64
@@ -214,12 +244,11 @@ type joinedItem struct {
 // Ids are assigned here, not by the inserts, so that an item can name
 // its primary entry and memory can hold the entry before either is
 // written. It returns the item joined, if any.
-func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry,
+func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry, f *entryFields,
 	planned, upTo int64, saved *[]int64, rows *newRows) (*joinedItem, error) {
-	canonical := aggregator.CanonicalURL(e.Link)
 	fp := e.Fingerprint
 	mergeable := !rec.Source.NoMerge && !rec.Merge.Disabled
-	itemID, err := db.itemFor(ctx, tx, rec, e, canonical, planned, upTo)
+	itemID, err := db.itemFor(ctx, tx, rec, e, f.canonical, planned, upTo)
 	if err != nil {
 		return nil, err
 	}
@@ -237,11 +266,11 @@ func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord
 			rows.tags.add(itemID, tag)
 		}
 	}
-	rows.entries.add(entryID, itemID, e.Source, e.Key, e.GUID, e.Link, canonical, e.Title, e.Summary,
-		e.Content, e.Author, jsonList(e.Categories), jsonList(e.Tags), aggregator.ContentHash(e),
+	rows.entries.add(entryID, itemID, e.Source, e.Key, e.GUID, e.Link, f.canonical, e.Title, e.Summary,
+		e.Content, e.Author, f.categories, f.tags, f.hash,
 		millis(e.Published), millis(e.Updated), millis(rec.Now),
-		int64(fp.Simhash), fp.TitleKey, rec.Source.Priority, mergeable, jsonList(e.CVEs), jsonList(e.Indicators),
-		encodeShingles(fp.Shingles), strings.Join(fp.Names, "\n"), e.RawHash)
+		int64(fp.Simhash), fp.TitleKey, rec.Source.Priority, mergeable, f.cves, f.indicators,
+		encodeShingles(fp.Shingles), f.names, e.RawHash)
 	tx.noteAdded(millis(e.Published))
 	if mergeable {
 		for _, k := range storeKeys(fp) {
@@ -252,10 +281,9 @@ func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord
 	// Remembered at once, while this transaction holds the writer, so
 	// that no one sees the new id in the store but not in memory, and
 	// later polls of this transaction can join it; forgotten if it fails.
-	names := aggregator.NameKeys(fp.Names)
 	db.recent.add(recentEntry{id: entryID, itemID: itemID, published: millis(e.Published), source: e.Source,
-		mergeable: mergeable, link: textHash(canonical), title: textHash(fp.TitleKey), names: names}, keys)
-	db.names.set(entryID, namesSigOf(fp.Names, names))
+		mergeable: mergeable, link: f.link, title: f.title, names: f.nameKeys}, keys)
+	db.names.set(entryID, f.namesSig)
 	*saved = append(*saved, entryID)
 	if newItem {
 		return nil, nil
@@ -265,8 +293,8 @@ func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord
 
 // updateEntry updates a stored entry in place when its content or tags
 // changed, and reports whether they did.
-func updateEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry, old storedEntry) (bool, error) {
-	hash, tags := aggregator.ContentHash(e), jsonList(e.Tags)
+func updateEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry, f *entryFields, old storedEntry) (bool, error) {
+	hash, tags := f.hash, f.tags
 	if old.hash == hash && old.tags == tags {
 		if e.RawHash != "" {
 			// The same entry from an upstream that reformatted it: remember
@@ -293,9 +321,9 @@ func updateEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *a
 			author = ?, categories = ?, tags = ?, hash = ?, updated = ?, simhash = ?, title_key = ?, mergeable = ?,
 			cves = ?, indicators = ?, shingles = ?, names = ?, raw_hash = ?
 		WHERE id = ?`,
-		e.GUID, e.Link, aggregator.CanonicalURL(e.Link), e.Title, e.Summary, e.Content, e.Author, jsonList(e.Categories), tags, hash, updated,
-		int64(fp.Simhash), fp.TitleKey, !rec.Source.NoMerge && !rec.Merge.Disabled, jsonList(e.CVEs), jsonList(e.Indicators),
-		encodeShingles(fp.Shingles), strings.Join(fp.Names, "\n"), e.RawHash, old.id); err != nil {
+		e.GUID, e.Link, f.canonical, e.Title, e.Summary, e.Content, e.Author, f.categories, tags, hash, updated,
+		int64(fp.Simhash), fp.TitleKey, !rec.Source.NoMerge && !rec.Merge.Disabled, f.cves, f.indicators,
+		encodeShingles(fp.Shingles), f.names, e.RawHash, old.id); err != nil {
 		return false, fmt.Errorf("update entry %s: %w", e.Key, err)
 	}
 	if old.hash != hash {

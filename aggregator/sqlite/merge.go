@@ -369,12 +369,13 @@ func jsonOf(v any) string {
 // reader pool before the write transaction, so that comparing texts runs
 // in parallel with other polls instead of holding the single writer.
 type mergePlan struct {
-	upTo  int64   // the newest entry the plan could see
-	items []int64 // per entry: the item found, or 0
+	upTo   int64         // the newest entry the plan could see
+	items  []int64       // per entry: the item found, or 0
+	fields []entryFields // per entry
 }
 
-func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord) (*mergePlan, error) {
-	plan := &mergePlan{items: make([]int64, len(rec.Entries))}
+func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord, fields []entryFields) (*mergePlan, error) {
+	plan := &mergePlan{items: make([]int64, len(rec.Entries)), fields: fields}
 	if len(rec.Entries) == 0 || rec.Merge.Disabled || rec.Source.NoMerge {
 		return plan, nil
 	}
@@ -411,7 +412,7 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord) (*mer
 		if known[e.Key] {
 			continue // an entry seen before keeps its item
 		}
-		plan.items[i], offered[i] = db.recent.candidates(rec, e, aggregator.CanonicalURL(e.Link), 0)
+		plan.items[i], offered[i] = db.recent.candidates(rec, e, fields[i].canonical, 0)
 		if plan.items[i] == 0 {
 			wanted = append(wanted, offered[i]...)
 		}
