@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"math"
 	"slices"
+	"sort"
 	"sync"
 
 	"github.com/gleaner/gleaner/aggregator"
@@ -36,10 +37,13 @@ const (
 
 // recentEntry is what candidate search needs of an entry this process
 // saved; the comparison itself reads the entry's shingles from the store.
+// Memory holds it by value, its source interned (sourceNo): a map of
+// pointers to entries took 4 MB of the heap at 24,000 entries, all of
+// it scanned by every collection.
 type recentEntry struct {
 	id, itemID int64
 	published  int64
-	source     string
+	source     string // given to add; not kept
 	sourceNo   int32
 	mergeable  bool
 	link       uint64   // hash of the canonical link (see textHash); 0 when none
@@ -69,8 +73,7 @@ func refSeconds(millis int64) uint32 {
 // the transaction then only has to look at entries saved meanwhile.
 type recentIndex struct {
 	mu       sync.Mutex
-	order    []int64 // ids, oldest first
-	byID     map[int64]*recentEntry
+	entries  entryRing             // oldest first, ids ascending
 	byTime   map[int64][]recentRef // key → every remembered entry, by published then id
 	inTime   int                   // refs in byTime, forgotten ones included
 	tail     map[int64][]recentRef // key → the entries saved last, in order
@@ -98,14 +101,16 @@ type recentIndex struct {
 func (r *recentIndex) add(e recentEntry, keys []int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.byID == nil {
-		r.byID, r.byLink, r.byTitle = map[int64]*recentEntry{}, map[uint64]int64{}, map[uint64]int64{}
+	if r.byTime == nil {
+		r.byLink, r.byTitle = map[uint64]int64{}, map[uint64]int64{}
 		r.byTime, r.tail = map[int64][]recentRef{}, map[int64][]recentRef{}
 		r.sources = map[string]int32{}
 	}
-	e.sourceNo = r.sourceNo(e.source)
-	r.order = append(r.order, e.id)
-	r.byID[e.id] = &e
+	e.sourceNo, e.source = r.sourceNo(e.source), ""
+	if r.entries.len() == recentSize {
+		r.evictOldest()
+	}
+	r.entries.push(e)
 	if e.mergeable {
 		ref := recentRef{id: e.id, published: refSeconds(e.published), source: e.sourceNo}
 		for _, k := range keys {
@@ -116,17 +121,6 @@ func (r *recentIndex) add(e recentEntry, keys []int64) {
 		r.inTail++
 	}
 	r.indexTexts(&e)
-	for len(r.order) > recentSize {
-		if r.order[0] != max(r.openedAt, r.evicted)+1 {
-			r.unknown = true
-		}
-		if e := r.byID[r.order[0]]; e != nil && (r.evicted == 0 || e.published > r.evictedPublished) {
-			r.evictedPublished = e.published
-		}
-		delete(r.byID, r.order[0]) // index entries pointing at it are skipped
-		r.evicted = max(r.evicted, r.order[0])
-		r.order = r.order[1:]
-	}
 	// Forget refs of entries long gone: at most a quarter more than
 	// memory holds live (each pass reads every list).
 	if r.inTime > aggregator.SketchSize*recentSize*5/4 {
@@ -137,12 +131,26 @@ func (r *recentIndex) add(e recentEntry, keys []int64) {
 	}
 }
 
+// evictOldest forgets the oldest entry; index entries pointing at it
+// are skipped from now on.
+func (r *recentIndex) evictOldest() {
+	e := r.entries.pop()
+	if e.id != max(r.openedAt, r.evicted)+1 {
+		r.unknown = true
+	}
+	if r.evicted == 0 || e.published > r.evictedPublished {
+		r.evictedPublished = e.published
+	}
+	r.evicted = max(r.evicted, e.id)
+}
+
 // trimTail keeps the tail to the last tailSize entries saved.
 func (r *recentIndex) trimTail() {
-	if len(r.order) <= tailSize {
+	n := r.entries.len()
+	if n <= tailSize {
 		return
 	}
-	r.tailFrom = r.order[len(r.order)-tailSize]
+	r.tailFrom = r.entries.at(n - tailSize).id
 	r.inTail = tailSize
 	for k, l := range r.tail {
 		i := slices.IndexFunc(l, func(ref recentRef) bool { return ref.id >= r.tailFrom })
@@ -204,7 +212,7 @@ func (r *recentIndex) sourceNo(name string) int32 {
 
 // rebuild drops what refers to entries no longer remembered.
 func (r *recentIndex) rebuild() {
-	gone := func(ref recentRef) bool { return r.byID[ref.id] == nil }
+	gone := func(ref recentRef) bool { return r.entries.find(ref.id) == nil }
 	for k, l := range r.tail {
 		if l = slices.DeleteFunc(l, gone); len(l) == 0 {
 			delete(r.tail, k)
@@ -222,8 +230,8 @@ func (r *recentIndex) rebuild() {
 		r.inTime += len(l)
 	}
 	r.byLink, r.byTitle = map[uint64]int64{}, map[uint64]int64{}
-	for _, id := range r.order {
-		r.indexTexts(r.byID[id])
+	for i := range r.entries.len() {
+		r.indexTexts(r.entries.at(i))
 	}
 }
 
@@ -234,18 +242,7 @@ func (r *recentIndex) forget(ids []int64) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	gone := map[int64]bool{}
-	for _, id := range ids {
-		delete(r.byID, id)
-		gone[id] = true
-	}
-	kept := r.order[:0]
-	for _, id := range r.order {
-		if !gone[id] {
-			kept = append(kept, id)
-		}
-	}
-	r.order = kept
+	r.entries.remove(ids)
 	r.rebuild()
 }
 
@@ -273,8 +270,8 @@ func (r *recentIndex) covers(from, to int64) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := int64(0)
-	for i := len(r.order) - 1; i >= 0 && r.order[i] > from; i-- {
-		if r.order[i] <= to {
+	for i := r.entries.len() - 1; i >= 0 && r.entries.at(i).id > from; i-- {
+		if r.entries.at(i).id <= to {
 			n++
 		}
 	}
@@ -307,26 +304,26 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 		return 0, nil
 	}
 	span, pub := rec.Merge.Span().Milliseconds(), millis(e.Published)
-	ok := func(x *recentEntry) bool {
-		return x != nil && x.id > after && x.mergeable && x.source != e.Source && x.published >= pub-span && x.published <= pub+span
-	}
 	keys := fingerprintKeys(e.Fingerprint)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if x := r.byID[r.byLink[textHash(canonical)]]; canonical != "" && x != nil && x.id > after && x.mergeable && x.source != e.Source {
+	source, known := r.sources[e.Source]
+	if !known {
+		source = -1 // matches no stored entry
+	}
+	ok := func(x *recentEntry) bool {
+		return x != nil && x.id > after && x.mergeable && x.sourceNo != source && x.published >= pub-span && x.published <= pub+span
+	}
+	if x := r.entries.find(r.byLink[textHash(canonical)]); canonical != "" && x != nil && x.id > after && x.mergeable && x.sourceNo != source {
 		return x.itemID, nil // the same article: no window applies
 	}
-	if x := r.byID[r.byTitle[textHash(e.Fingerprint.TitleKey)]]; e.Fingerprint.TitleKey != "" && ok(x) {
+	if x := r.entries.find(r.byTitle[textHash(e.Fingerprint.TitleKey)]); e.Fingerprint.TitleKey != "" && ok(x) {
 		return x.itemID, nil
 	}
 	// Every hit, counted in a table kept between lookups. Refs carry
 	// source and date, so most hits are dropped without a lookup; refs of
 	// evicted entries are skipped by id, and any left are caught by the
-	// byID lookup of those that share two keys.
-	source, known := r.sources[e.Source]
-	if !known {
-		source = -1 // matches no stored entry
-	}
+	// lookup of those that share two keys.
 	names := aggregator.NameKeys(e.Fingerprint.Names)
 	from, to := refSeconds(pub-span), refSeconds(pub+span)
 	visit := func(x *recentRef) {
@@ -357,7 +354,7 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 			continue
 		}
 		// Names and numbers veto look-alikes before their text is read.
-		if x := r.byID[hit.id]; ok(x) && aggregator.SameNameKeys(names, x.names) {
+		if x := r.entries.find(hit.id); ok(x) && aggregator.SameNameKeys(names, x.names) {
 			found = append(found, candidate{hit.id, x.published, int(hit.n)})
 		}
 	}
@@ -376,6 +373,66 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 		ids[i] = c.id
 	}
 	return 0, ids
+}
+
+// entryRing holds the entries memory remembers, oldest first, in a ring
+// that grows to recentSize. Ids ascend from oldest to newest, so an entry
+// is found by its distance from the oldest (ids come in runs) or else by
+// binary search.
+type entryRing struct {
+	buf        []recentEntry
+	head, size int // the oldest's index in buf; how many are held
+}
+
+func (q *entryRing) len() int { return q.size }
+
+// at returns the i-th oldest entry.
+func (q *entryRing) at(i int) *recentEntry { return &q.buf[(q.head+i)%len(q.buf)] }
+
+func (q *entryRing) push(e recentEntry) {
+	if q.size == len(q.buf) { // full: grow, the oldest first again
+		grown := make([]recentEntry, q.size, min(recentSize, max(64, 2*q.size)))
+		for i := range q.size {
+			grown[i] = *q.at(i)
+		}
+		q.buf, q.head = grown[:cap(grown)], 0
+	}
+	*q.at(q.size) = e
+	q.size++
+}
+
+// pop forgets the oldest entry and returns it.
+func (q *entryRing) pop() recentEntry {
+	e := *q.at(0)
+	*q.at(0) = recentEntry{} // its names go
+	q.head, q.size = (q.head+1)%len(q.buf), q.size-1
+	return e
+}
+
+// find returns the entry with the given id, or nil.
+func (q *entryRing) find(id int64) *recentEntry {
+	if q.size == 0 || id < q.at(0).id {
+		return nil
+	}
+	if d := id - q.at(0).id; d < int64(q.size) && q.at(int(d)).id == id {
+		return q.at(int(d))
+	}
+	i := sort.Search(q.size, func(i int) bool { return q.at(i).id >= id })
+	if i < q.size && q.at(i).id == id {
+		return q.at(i)
+	}
+	return nil
+}
+
+// remove drops the entries with the given ids.
+func (q *entryRing) remove(ids []int64) {
+	kept := make([]recentEntry, 0, q.size)
+	for i := range q.size {
+		if e := q.at(i); !slices.Contains(ids, e.id) {
+			kept = append(kept, *e)
+		}
+	}
+	*q = entryRing{buf: kept[:cap(kept)], size: len(kept)}
 }
 
 // hitCounts counts a lookup's hits by entry id in a table with open
