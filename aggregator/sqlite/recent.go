@@ -37,18 +37,28 @@ const (
 
 // recentEntry is what candidate search needs of an entry this process
 // saved; the comparison itself reads the entry's shingles from the store.
-// Memory holds it by value, its source interned (sourceNo): a map of
-// pointers to entries took 4 MB of the heap at 24,000 entries, all of
-// it scanned by every collection.
 type recentEntry struct {
 	id, itemID int64
 	published  int64
-	source     string // given to add; not kept
-	sourceNo   int32
+	source     string
 	mergeable  bool
 	link       uint64   // hash of the canonical link (see textHash); 0 when none
 	title      uint64   // hash of the title key; 0 when none
 	names      []uint64 // salient names and numbers (aggregator.NameKeys): a cheap first check
+}
+
+// heldEntry is a recentEntry as memory keeps it, by value and without
+// pointers, so that the collector never scans the ring it sits in: the
+// source interned, the names in the ring's array of names. A map of
+// pointers to entries took 4 MB of the heap at 24,000 entries, all of it
+// scanned by every collection.
+type heldEntry struct {
+	id, itemID, published int64
+	link, title           uint64
+	namesAt               int64 // where its names start among those the ring ever held
+	sourceNo              int32
+	namesLen              uint16
+	mergeable             bool
 }
 
 // recentRef is what the key lists hold: enough to filter a hit by
@@ -106,13 +116,12 @@ func (r *recentIndex) add(e recentEntry, keys []int64) {
 		r.byTime, r.tail = map[int64][]recentRef{}, map[int64][]recentRef{}
 		r.sources = map[string]int32{}
 	}
-	e.sourceNo, e.source = r.sourceNo(e.source), ""
 	if r.entries.len() == recentSize {
 		r.evictOldest()
 	}
-	r.entries.push(e)
+	held := r.entries.push(e, r.sourceNo(e.source))
 	if e.mergeable {
-		ref := recentRef{id: e.id, published: refSeconds(e.published), source: e.sourceNo}
+		ref := recentRef{id: e.id, published: refSeconds(e.published), source: held.sourceNo}
 		for _, k := range keys {
 			r.byTime[k] = insertByTime(r.byTime[k], ref)
 			r.tail[k] = append(r.tail[k], ref)
@@ -120,7 +129,7 @@ func (r *recentIndex) add(e recentEntry, keys []int64) {
 		r.inTime += len(keys)
 		r.inTail++
 	}
-	r.indexTexts(&e)
+	r.indexTexts(held)
 	// Forget refs of entries long gone: at most a quarter more than
 	// memory holds live (each pass reads every list).
 	if r.inTime > aggregator.SketchSize*recentSize*5/4 {
@@ -188,7 +197,7 @@ func nearest(l []recentRef, pub uint32, floor int64, visit func(*recentRef)) {
 	}
 }
 
-func (r *recentIndex) indexTexts(e *recentEntry) {
+func (r *recentIndex) indexTexts(e *heldEntry) {
 	if !e.mergeable {
 		return
 	}
@@ -311,7 +320,7 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 	if !known {
 		source = -1 // matches no stored entry
 	}
-	ok := func(x *recentEntry) bool {
+	ok := func(x *heldEntry) bool {
 		return x != nil && x.id > after && x.mergeable && x.sourceNo != source && x.published >= pub-span && x.published <= pub+span
 	}
 	if x := r.entries.find(r.byLink[textHash(canonical)]); canonical != "" && x != nil && x.id > after && x.mergeable && x.sourceNo != source {
@@ -354,7 +363,7 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 			continue
 		}
 		// Names and numbers veto look-alikes before their text is read.
-		if x := r.entries.find(hit.id); ok(x) && aggregator.SameNameKeys(names, x.names) {
+		if x := r.entries.find(hit.id); ok(x) && aggregator.SameNameKeys(names, r.entries.names(x)) {
 			found = append(found, candidate{hit.id, x.published, int(hit.n)})
 		}
 	}
@@ -376,41 +385,58 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 }
 
 // entryRing holds the entries memory remembers, oldest first, in a ring
-// that grows to recentSize. Ids ascend from oldest to newest, so an entry
-// is found by its distance from the oldest (ids come in runs) or else by
-// binary search.
+// that grows to recentSize, and their names in one array, oldest first
+// too. Ids ascend from oldest to newest, so an entry is found by its
+// distance from the oldest (ids come in runs) or else by binary search.
 type entryRing struct {
-	buf        []recentEntry
+	buf        []heldEntry
 	head, size int // the oldest's index in buf; how many are held
+	nameKeys   []uint64
+	namesFrom  int64 // the position of nameKeys[0] among all names held
 }
 
 func (q *entryRing) len() int { return q.size }
 
 // at returns the i-th oldest entry.
-func (q *entryRing) at(i int) *recentEntry { return &q.buf[(q.head+i)%len(q.buf)] }
+func (q *entryRing) at(i int) *heldEntry { return &q.buf[(q.head+i)%len(q.buf)] }
 
-func (q *entryRing) push(e recentEntry) {
-	if q.size == len(q.buf) { // full: grow, the oldest first again
-		grown := make([]recentEntry, q.size, min(recentSize, max(64, 2*q.size)))
+// names returns an entry's names.
+func (q *entryRing) names(e *heldEntry) []uint64 {
+	i := int(e.namesAt - q.namesFrom)
+	return q.nameKeys[i : i+int(e.namesLen) : i+int(e.namesLen)]
+}
+
+// push adds e as the newest entry and returns it as held.
+func (q *entryRing) push(e recentEntry, sourceNo int32) *heldEntry {
+	if q.size == len(q.buf) { // full: grow by a quarter, the oldest first again
+		grown := make([]heldEntry, min(recentSize, max(64, q.size+q.size/4)))
 		for i := range q.size {
 			grown[i] = *q.at(i)
 		}
-		q.buf, q.head = grown[:cap(grown)], 0
+		q.buf, q.head = grown, 0
 	}
-	*q.at(q.size) = e
+	names := e.names[:min(len(e.names), math.MaxUint16)]
+	h := q.at(q.size)
+	*h = heldEntry{id: e.id, itemID: e.itemID, published: e.published, link: e.link, title: e.title,
+		namesAt: q.namesFrom + int64(len(q.nameKeys)), sourceNo: sourceNo, namesLen: uint16(len(names)), mergeable: e.mergeable}
+	q.nameKeys = append(q.nameKeys, names...)
 	q.size++
+	return h
 }
 
 // pop forgets the oldest entry and returns it.
-func (q *entryRing) pop() recentEntry {
+func (q *entryRing) pop() heldEntry {
 	e := *q.at(0)
-	*q.at(0) = recentEntry{} // its names go
 	q.head, q.size = (q.head+1)%len(q.buf), q.size-1
+	// Its names go: the array's start moves on (and what is before it
+	// is not copied when the array next grows).
+	next := e.namesAt + int64(e.namesLen)
+	q.nameKeys, q.namesFrom = q.nameKeys[next-q.namesFrom:], next
 	return e
 }
 
 // find returns the entry with the given id, or nil.
-func (q *entryRing) find(id int64) *recentEntry {
+func (q *entryRing) find(id int64) *heldEntry {
 	if q.size == 0 || id < q.at(0).id {
 		return nil
 	}
@@ -426,13 +452,14 @@ func (q *entryRing) find(id int64) *recentEntry {
 
 // remove drops the entries with the given ids.
 func (q *entryRing) remove(ids []int64) {
-	kept := make([]recentEntry, 0, q.size)
+	var kept entryRing
 	for i := range q.size {
 		if e := q.at(i); !slices.Contains(ids, e.id) {
-			kept = append(kept, *e)
+			kept.push(recentEntry{id: e.id, itemID: e.itemID, published: e.published, link: e.link, title: e.title,
+				names: q.names(e), mergeable: e.mergeable}, e.sourceNo)
 		}
 	}
-	*q = entryRing{buf: kept[:cap(kept)], size: len(kept)}
+	*q = kept
 }
 
 // hitCounts counts a lookup's hits by entry id in a table with open

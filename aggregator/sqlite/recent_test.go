@@ -182,3 +182,54 @@ func TestFloorKnowsForgottenDates(t *testing.T) {
 		})
 	}
 }
+
+// TestEntryRing fills memory's ring past its size, with ids in runs and
+// gaps and names of varying number, then drops some entries: every entry
+// held is found by its id with its own names, and no other id is found.
+func TestEntryRing(t *testing.T) {
+	namesOf := func(id int64) []uint64 {
+		out := make([]uint64, id%5)
+		for i := range out {
+			out[i] = uint64(id*10 + int64(i))
+		}
+		return out
+	}
+	var q entryRing
+	var ids []int64
+	for id := int64(1); len(ids) < recentSize+5000; id++ {
+		if id%1000 < 3 {
+			continue // another process's entries
+		}
+		if q.len() == recentSize {
+			if got := q.pop(); got.id != ids[len(ids)-recentSize] {
+				t.Fatalf("pop = entry %d, want %d", got.id, ids[len(ids)-recentSize])
+			}
+		}
+		q.push(recentEntry{id: id, itemID: -id, names: namesOf(id)}, int32(id%7))
+		ids = append(ids, id)
+	}
+	check := func(held []int64) {
+		t.Helper()
+		for _, id := range held {
+			e := q.find(id)
+			if e == nil || e.itemID != -id || e.sourceNo != int32(id%7) || !slices.Equal(q.names(e), namesOf(id)) {
+				t.Fatalf("find(%d) = %+v, want the entry with names %v", id, e, namesOf(id))
+			}
+		}
+		gap := (held[0]/1000 + 1) * 1000 // skipped, among those held
+		for _, id := range []int64{0, held[0] - 1, gap, gap + 2, held[len(held)-1] + 1} {
+			if e := q.find(id); e != nil {
+				t.Errorf("find(%d) = %+v, want none", id, e)
+			}
+		}
+		if q.len() != len(held) {
+			t.Errorf("ring holds %d entries, want %d", q.len(), len(held))
+		}
+	}
+	held := ids[len(ids)-recentSize:]
+	check(held)
+	dropped := []int64{held[10], held[len(held)-1]}
+	q.remove(dropped)
+	held = slices.DeleteFunc(slices.Clone(held), func(id int64) bool { return slices.Contains(dropped, id) })
+	check(held)
+}
