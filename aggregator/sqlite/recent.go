@@ -62,10 +62,10 @@ type heldEntry struct {
 }
 
 // recentRef is what the key lists hold: enough to filter a hit by
-// source and window without looking the entry up, in 16 bytes (memory
+// source and window without looking the entry up, in 12 bytes (memory
 // holds one for each key of each entry).
 type recentRef struct {
-	id        int64
+	id        uint32 // the entry's id less the index's idBase
 	published uint32 // Unix seconds (refSeconds)
 	source    int32
 }
@@ -104,7 +104,10 @@ type recentIndex struct {
 	// The newest entry and the newest published date of any entry when
 	// the process opened the store (math.MaxInt64 when not known).
 	openedAt, publishedAtOpen int64
-	hits                      hitCounts // scratch, kept between lookups
+	// Refs keep ids less idBase, which moves on (rebase) when an id
+	// would not fit in their 32 bits.
+	idBase int64
+	hits   hitCounts // scratch, kept between lookups
 }
 
 // add remembers an entry saved with the given fingerprint keys.
@@ -115,13 +118,17 @@ func (r *recentIndex) add(e recentEntry, keys []int64) {
 		r.byLink, r.byTitle = map[uint64]int64{}, map[uint64]int64{}
 		r.byTime, r.tail = map[int64][]recentRef{}, map[int64][]recentRef{}
 		r.sources = map[string]int32{}
+		r.idBase = e.id - 1
+	}
+	if e.id-r.idBase > math.MaxUint32 {
+		r.rebase(e.id)
 	}
 	if r.entries.len() == recentSize {
 		r.evictOldest()
 	}
 	held := r.entries.push(e, r.sourceNo(e.source))
 	if e.mergeable {
-		ref := recentRef{id: e.id, published: refSeconds(e.published), source: held.sourceNo}
+		ref := recentRef{id: uint32(e.id - r.idBase), published: refSeconds(e.published), source: held.sourceNo}
 		for _, k := range keys {
 			r.byTime[k] = insertByTime(r.byTime[k], ref)
 			r.tail[k] = append(r.tail[k], ref)
@@ -162,7 +169,7 @@ func (r *recentIndex) trimTail() {
 	r.tailFrom = r.entries.at(n - tailSize).id
 	r.inTail = tailSize
 	for k, l := range r.tail {
-		i := slices.IndexFunc(l, func(ref recentRef) bool { return ref.id >= r.tailFrom })
+		i := slices.IndexFunc(l, func(ref recentRef) bool { return r.idBase+int64(ref.id) >= r.tailFrom })
 		if i < 0 {
 			delete(r.tail, k)
 			continue
@@ -180,17 +187,18 @@ func insertByTime(l []recentRef, ref recentRef) []recentRef {
 }
 
 // nearest calls visit with the refs of l published nearest pub, at most
-// nearPerSide before it and as many after, skipping ids not above floor.
+// nearPerSide before it and as many after, skipping ref ids not above
+// floor (which may be below 0).
 func nearest(l []recentRef, pub uint32, floor int64, visit func(*recentRef)) {
 	i, _ := slices.BinarySearchFunc(l, pub, func(x recentRef, pub uint32) int { return cmp.Compare(x.published, pub) })
 	for j, n := i-1, 0; j >= 0 && n < nearPerSide; j-- {
-		if l[j].id > floor {
+		if int64(l[j].id) > floor {
 			visit(&l[j])
 			n++
 		}
 	}
 	for j, n := i, 0; j < len(l) && n < nearPerSide; j++ {
-		if l[j].id > floor {
+		if int64(l[j].id) > floor {
 			visit(&l[j])
 			n++
 		}
@@ -221,7 +229,7 @@ func (r *recentIndex) sourceNo(name string) int32 {
 
 // rebuild drops what refers to entries no longer remembered.
 func (r *recentIndex) rebuild() {
-	gone := func(ref recentRef) bool { return r.entries.find(ref.id) == nil }
+	gone := func(ref recentRef) bool { return r.entries.find(r.idBase+int64(ref.id)) == nil }
 	for k, l := range r.tail {
 		if l = slices.DeleteFunc(l, gone); len(l) == 0 {
 			delete(r.tail, k)
@@ -242,6 +250,38 @@ func (r *recentIndex) rebuild() {
 	for i := range r.entries.len() {
 		r.indexTexts(r.entries.at(i))
 	}
+}
+
+// rebase moves idBase on so that the ids of refs from the newest id on
+// fit in 32 bits, dropping refs of entries too old for that (memory
+// forgot them long ago, unless four billion other entries came between).
+func (r *recentIndex) rebase(newest int64) {
+	base := newest - math.MaxUint32/2
+	if r.entries.len() > 0 {
+		base = max(base, r.entries.at(0).id-1)
+	}
+	move := func(lists map[int64][]recentRef) int {
+		n := 0
+		for k, l := range lists {
+			kept := l[:0]
+			for _, ref := range l {
+				if id := r.idBase + int64(ref.id); id > base {
+					ref.id = uint32(id - base)
+					kept = append(kept, ref)
+				}
+			}
+			if len(kept) == 0 {
+				delete(lists, k)
+			} else {
+				lists[k] = kept
+			}
+			n += len(kept)
+		}
+		return n
+	}
+	r.inTime = move(r.byTime)
+	move(r.tail)
+	r.idBase = base
 }
 
 // forget drops the entries of a transaction that did not commit.
@@ -337,18 +377,18 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 	from, to := refSeconds(pub-span), refSeconds(pub+span)
 	visit := func(x *recentRef) {
 		if x.source != source && x.published >= from && x.published <= to {
-			r.hits.add(x.id)
+			r.hits.add(r.idBase + int64(x.id))
 		}
 	}
 	for _, k := range keys {
 		if after == 0 || after+1 < r.tailFrom {
 			// A plan: those published nearest. (Or, rarely, more was
 			// saved since a plan than the tail holds.)
-			nearest(r.byTime[k], refSeconds(pub), max(after, r.evicted), visit)
+			nearest(r.byTime[k], refSeconds(pub), max(after, r.evicted)-r.idBase, visit)
 			continue
 		}
 		l := r.tail[k] // since a plan: every one, newest first
-		for j := len(l) - 1; j >= 0 && l[j].id > after; j-- {
+		for j := len(l) - 1; j >= 0 && r.idBase+int64(l[j].id) > after; j-- {
 			visit(&l[j])
 		}
 	}

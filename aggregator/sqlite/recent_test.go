@@ -233,3 +233,38 @@ func TestEntryRing(t *testing.T) {
 	held = slices.DeleteFunc(slices.Clone(held), func(id int64) bool { return slices.Contains(dropped, id) })
 	check(held)
 }
+
+// TestRecentRefsRebase gives memory an id four billion past the first it
+// holds (another process's entries between): refs keep 32 bits of an
+// id, so their base moves on; the newest entries are offered, in a plan
+// and since one, and no ref names an entry it does not hold.
+func TestRecentRefsRebase(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	sketch := []uint64{1 << 8, 2 << 8, 3 << 8}
+	keys := fingerprintKeys(aggregator.Fingerprint{Sketch: sketch})
+	var r recentIndex
+	for id := int64(1); id <= 5; id++ {
+		r.add(recentEntry{id: id, itemID: id, published: millis(now), source: "a", mergeable: true}, keys)
+	}
+	far := int64(1)<<32 + 100
+	for id := far; id < far+3; id++ {
+		r.add(recentEntry{id: id, itemID: id, published: millis(now), source: "a", mergeable: true}, keys)
+	}
+	rec := &aggregator.FetchRecord{Source: aggregator.Source{Name: "b"}}
+	e := &aggregator.Entry{Source: "b", Published: now, Fingerprint: aggregator.Fingerprint{Sketch: sketch}}
+	want := []int64{far, far + 1, far + 2}
+	for _, after := range []int64{0, far - 1} {
+		_, ids := r.candidates(rec, e, "", after)
+		slices.Sort(ids)
+		if !slices.Equal(ids, want) {
+			t.Errorf("candidates after %d = %v, want %v", after, ids, want)
+		}
+	}
+	for k, l := range r.byTime {
+		for _, ref := range l {
+			if id := r.idBase + int64(ref.id); r.entries.find(id) == nil {
+				t.Errorf("key %d: a ref names entry %d, which memory does not hold", k, id)
+			}
+		}
+	}
+}
