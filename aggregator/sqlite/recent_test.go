@@ -68,6 +68,9 @@ func TestRecentCandidates(t *testing.T) {
 	if !r.covers(stored-10, stored-5) {
 		t.Error("memory does not cover entries it holds")
 	}
+	if r.covers(stored+2, stored+3) { // stored+2 is held, stored+3 not
+		t.Error("memory claims to cover an entry past the newest it holds")
+	}
 }
 
 // TestRecentTail covers lookups since a plan once the tail was trimmed:
