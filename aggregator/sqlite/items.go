@@ -144,12 +144,10 @@ func (db *DB) saveRecord(ctx context.Context, tx *wtx, rec *aggregator.FetchReco
 		return res, err
 	}
 	// Entries that joined another source's item: once they are stored,
-	// the item's primary copy and tags take them into account.
+	// the item's primary copy and dates take them into account (its tags,
+	// the union of its entries', gained theirs with the rows).
 	for _, j := range joins {
 		if err := choosePrimary(ctx, tx, j.itemID, j.entryID, rec.Source.Priority, j.entry); err != nil {
-			return res, err
-		}
-		if err := retagItem(ctx, tx, j.itemID); err != nil {
 			return res, err
 		}
 	}
@@ -262,9 +260,11 @@ func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord
 			return nil, err
 		}
 		rows.items.add(itemID, aggregator.NewUID(e.Source, e.Key), entryID, millis(e.Published), millis(e.Updated), millis(rec.Now))
-		for _, tag := range e.Tags {
-			rows.tags.add(itemID, tag)
-		}
+	}
+	// An item's tags are the union of its entries': a new entry adds its
+	// own (INSERT OR IGNORE), whether its item is new or not.
+	for _, tag := range e.Tags {
+		rows.tags.add(itemID, tag)
 	}
 	rows.entries.add(entryID, itemID, e.Source, e.Key, e.GUID, e.Link, f.canonical, e.Title, e.Summary,
 		e.Content, e.Author, f.categories, f.tags, f.hash,
@@ -394,18 +394,15 @@ func (b *rowBatch) write(ctx context.Context, tx *wtx, head string, width int) e
 func choosePrimary(ctx context.Context, tx *wtx, itemID, entryID int64, priority int, e *aggregator.Entry) error {
 	pub := millis(e.Published)
 	if _, err := tx.ExecContext(ctx, `
-		UPDATE items SET primary_entry = ?1
-		WHERE id = ?2 AND (primary_entry = 0 OR EXISTS (
-			SELECT 1 FROM entries p WHERE p.id = items.primary_entry AND
-				(?3 > p.priority OR (?3 = p.priority AND ?4 <> 0 AND (p.published = 0 OR p.published > ?4)))))`,
-		entryID, itemID, priority, pub); err != nil {
+		UPDATE items SET
+			primary_entry = CASE WHEN primary_entry = 0 OR EXISTS (
+				SELECT 1 FROM entries p WHERE p.id = items.primary_entry AND
+					(?3 > p.priority OR (?3 = p.priority AND ?4 <> 0 AND (p.published = 0 OR p.published > ?4))))
+				THEN ?1 ELSE primary_entry END,
+			published = CASE WHEN ?4 <> 0 AND (published = 0 OR ?4 < published) THEN ?4 ELSE published END,
+			updated = max(updated, ?5)
+		WHERE id = ?2`, entryID, itemID, priority, pub, millis(e.Updated)); err != nil {
 		return fmt.Errorf("choose primary: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `
-		UPDATE items SET published = CASE WHEN ?1 <> 0 AND (published = 0 OR ?1 < published) THEN ?1 ELSE published END,
-			updated = max(updated, ?2)
-		WHERE id = ?3`, pub, millis(e.Updated), itemID); err != nil {
-		return fmt.Errorf("date item: %w", err)
 	}
 	return nil
 }
