@@ -11,5 +11,6 @@ func SetCheckpointIdle(d time.Duration) (restore func()) {
 	return func() { checkpointIdle = old }
 }
 
-// KeysBatch is how many held merge keys make a transaction write them.
-const KeysBatch = keysBatch
+// KeysBatch is how many held merge keys make a transaction write them
+// on a store of up to 32,768 entries.
+var KeysBatch = keysBatch(32768)

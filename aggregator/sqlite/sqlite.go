@@ -459,11 +459,18 @@ type wtx struct {
 
 type mergeKey struct{ key, published, entryID int64 }
 
-// keysBatch is how many held merge keys make a transaction write them:
-// those of 2,048 entries (sketch and title keys). It must stay well below
-// what memory holds (recentSize entries), so that every entry memory
-// forgets has its keys in the store for lookups.
-const keysBatch = 2048 * (aggregator.SketchSize + 1)
+// keysBatch is how many held merge keys make a transaction write them,
+// on a store of the given number of entries: those of 2,048 entries
+// (sketch and title keys), or of a sixteenth of the store's. A batch reads
+// and writes about every leaf of merge_keys once it outnumbers them, so a
+// batch that grows with the index keeps the cost of a key flat: a fixed
+// one made the writer's page reads and writes grow with the square of a
+// cold sweep's length. It stays at half of what memory holds
+// (recentSize entries) at most, so that every entry memory forgets has
+// its keys in the store for lookups.
+func keysBatch(entries int64) int {
+	return (aggregator.SketchSize + 1) * int(min(max(2048, entries/16), recentSize/2))
+}
 
 // fileMergeKey files a new entry's merge key, held until keysBatch of
 // them gather, the writer rests (checkpointIdle) or the store closes.
@@ -502,7 +509,7 @@ func (w *wtx) endKeys(ctx context.Context) ([]mergeKey, error) {
 		held = slices.DeleteFunc(slices.Clone(held), func(k mergeKey) bool { return slices.Contains(w.dropped, k.entryID) })
 	}
 	write := w.changedKeys
-	flush := w.flushHeld || len(held)+len(w.newKeys) >= keysBatch
+	flush := w.flushHeld || len(held)+len(w.newKeys) >= keysBatch(w.lastEntry)
 	if flush {
 		write = slices.Concat(write, held, w.newKeys)
 		held = nil

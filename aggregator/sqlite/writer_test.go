@@ -92,3 +92,24 @@ func TestMergeKeysWrittenAtCommit(t *testing.T) {
 		t.Errorf("keys after commit: %x, want the edited text's %x", got, want)
 	}
 }
+
+// TestKeysBatchGrowsWithTheStore: held merge keys are written in batches
+// of 2,048 entries' keys on a small store, a sixteenth of the store's
+// entries on a larger one, and never more than half of what memory holds.
+func TestKeysBatchGrowsWithTheStore(t *testing.T) {
+	per := aggregator.SketchSize + 1
+	tests := []struct {
+		entries int64
+		want    int // entries' worth of keys
+	}{
+		{0, 2048},
+		{32768, 2048},
+		{160000, 10000},
+		{10_000_000, recentSize / 2},
+	}
+	for _, tt := range tests {
+		if got := keysBatch(tt.entries); got != tt.want*per {
+			t.Errorf("keysBatch(%d) = %d keys, want %d entries' (%d)", tt.entries, got, tt.want, tt.want*per)
+		}
+	}
+}
