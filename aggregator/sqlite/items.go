@@ -246,7 +246,7 @@ func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord
 	planned, upTo int64, saved *[]int64, rows *newRows) (*joinedItem, error) {
 	fp := e.Fingerprint
 	mergeable := !rec.Source.NoMerge && !rec.Merge.Disabled
-	itemID, err := db.itemFor(ctx, tx, rec, e, f.canonical, planned, upTo)
+	itemID, err := db.itemFor(ctx, tx, rec, e, f, planned, upTo)
 	if err != nil {
 		return nil, err
 	}
@@ -309,8 +309,6 @@ func updateEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *a
 	updated := max(millis(e.Updated), old.published)
 	if old.hash != hash {
 		updated = max(updated, millis(rec.Now))
-	}
-	if old.hash != hash {
 		if err := unindexEntry(ctx, tx, old.id); err != nil {
 			return false, err
 		}

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"io"
 	"maps"
 	"math"
 	"math/bits"
@@ -412,7 +414,7 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord, field
 		if known[e.Key] {
 			continue // an entry seen before keeps its item
 		}
-		plan.items[i], offered[i] = db.recent.candidates(rec, e, fields[i].canonical, 0)
+		plan.items[i], offered[i] = db.recent.candidates(rec, e, &fields[i], 0)
 		if plan.items[i] == 0 {
 			wanted = append(wanted, offered[i]...)
 		}
@@ -479,11 +481,11 @@ func (db *DB) knownKeys(ctx context.Context, rec *aggregator.FetchRecord) (map[s
 // memory; another process's, from the store). It returns 0 when the
 // entry starts an item of its own.
 func (db *DB) itemFor(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord, e *aggregator.Entry,
-	canonical string, planned, upTo int64) (int64, error) {
+	f *entryFields, planned, upTo int64) (int64, error) {
 	if planned != 0 {
 		return planned, nil
 	}
-	if itemID, err := db.recent.match(ctx, tx, rec, e, canonical, upTo); err != nil || itemID != 0 {
+	if itemID, err := db.recent.match(ctx, tx, rec, e, f, upTo); err != nil || itemID != 0 {
 		return itemID, err
 	}
 	// Entries another process stored meanwhile are not in memory: when
@@ -555,11 +557,9 @@ func storeKeys(fp aggregator.Fingerprint) []int64 {
 // caused 28 % of the WAL's writes, and merge_keys is written in sorted
 // batches (fileMergeKey).
 func titleMergeKey(titleKey string) int64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(titleKey); i++ {
-		h = (h ^ uint64(titleKey[i])) * 1099511628211
-	}
-	return int64(h | 1<<63)
+	h := fnv.New64a()
+	io.WriteString(h, titleKey)
+	return int64(h.Sum64() | 1<<63)
 }
 
 // fingerprintKeys are the index keys of a fingerprint: its shingle

@@ -325,8 +325,8 @@ func (r *recentIndex) covers(from, to int64) bool {
 // after: same link, same title within the window, or — among those that
 // share two sketch keys with e — a text the merge policy matches, read
 // through q.
-func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.FetchRecord, e *aggregator.Entry, canonical string, after int64) (int64, error) {
-	itemID, ids := r.candidates(rec, e, canonical, after)
+func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.FetchRecord, e *aggregator.Entry, f *entryFields, after int64) (int64, error) {
+	itemID, ids := r.candidates(rec, e, f, after)
 	if itemID != 0 || len(ids) == 0 {
 		return itemID, nil
 	}
@@ -342,7 +342,7 @@ func (r *recentIndex) match(ctx context.Context, q querier, rec *aggregator.Fetc
 // after: the item of the same article or the same title within the
 // window, else the ids of those worth comparing texts with (sharing two
 // sketch keys and not vetoed by names), at most maxCandidates.
-func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entry, canonical string, after int64) (int64, []int64) {
+func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entry, f *entryFields, after int64) (int64, []int64) {
 	if rec.Merge.Disabled || rec.Source.NoMerge {
 		return 0, nil
 	}
@@ -357,17 +357,16 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 	ok := func(x *heldEntry) bool {
 		return x != nil && x.id > after && x.mergeable && x.sourceNo != source && x.published >= pub-span && x.published <= pub+span
 	}
-	if x := r.entries.find(r.byLink[textHash(canonical)]); canonical != "" && x != nil && x.id > after && x.mergeable && x.sourceNo != source {
+	if x := r.entries.find(r.byLink[f.link]); f.link != 0 && x != nil && x.id > after && x.mergeable && x.sourceNo != source {
 		return x.itemID, nil // the same article: no window applies
 	}
-	if x := r.entries.find(r.byTitle[textHash(e.Fingerprint.TitleKey)]); e.Fingerprint.TitleKey != "" && ok(x) {
+	if x := r.entries.find(r.byTitle[f.title]); f.title != 0 && ok(x) {
 		return x.itemID, nil
 	}
 	// Every hit, counted in a table kept between lookups. Refs carry
 	// source and date, so most hits are dropped without a lookup; refs of
 	// evicted entries are skipped by id, and any left are caught by the
 	// lookup of those that share two keys.
-	names := aggregator.NameKeys(e.Fingerprint.Names)
 	from, to := refSeconds(pub-span), refSeconds(pub+span)
 	visit := func(x *recentRef) {
 		if x.source != source && x.published >= from && x.published <= to {
@@ -397,7 +396,7 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 			continue
 		}
 		// Names and numbers veto look-alikes before their text is read.
-		if x := r.entries.find(hit.id); ok(x) && aggregator.SameNameKeys(names, r.entries.names(x)) {
+		if x := r.entries.find(hit.id); ok(x) && aggregator.SameNameKeys(f.nameKeys, r.entries.names(x)) {
 			found = append(found, candidate{hit.id, x.published, int(hit.n)})
 		}
 	}

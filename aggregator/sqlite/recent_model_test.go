@@ -111,7 +111,8 @@ func TestRecentCandidatesAgainstModel(t *testing.T) {
 			sketch = append(sketch, uint64(k)<<8)
 		}
 		entry := &aggregator.Entry{Source: e.source, Published: time.UnixMilli(e.published).UTC(), Fingerprint: aggregator.Fingerprint{Sketch: sketch}}
-		_, got := r.candidates(rec, entry, "", after)
+		f := fieldsOf(entry)
+		_, got := r.candidates(rec, entry, &f, after)
 		slices.Sort(got)
 		if want := modelCandidates(live, floor, e, after, span); !slices.Equal(got, want) {
 			t.Fatalf("step %d, after %d: candidates %v, model %v", step, after, got, want)

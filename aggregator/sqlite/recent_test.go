@@ -28,6 +28,7 @@ func TestRecentCandidates(t *testing.T) {
 	r.add(recentEntry{id: stored + 2, itemID: 2001, published: millis(at(30)), source: "a", mergeable: false}, keys)
 	rec := &aggregator.FetchRecord{Source: aggregator.Source{Name: "b"}}
 	e := &aggregator.Entry{Source: "b", Published: at(30), Fingerprint: aggregator.Fingerprint{Sketch: sketch}}
+	f := fieldsOf(e)
 
 	span := func(from, to int64) []int64 {
 		var ids []int64
@@ -51,7 +52,7 @@ func TestRecentCandidates(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r.forget(tt.forget)
-			item, ids := r.candidates(rec, e, "", tt.after)
+			item, ids := r.candidates(rec, e, &f, tt.after)
 			if item != 0 {
 				t.Fatalf("item %d offered, want candidates", item)
 			}
@@ -92,7 +93,8 @@ func TestRecentTail(t *testing.T) {
 	rec := &aggregator.FetchRecord{Source: aggregator.Source{Name: "b"}}
 	lookup := func(minute, after int64) []int64 {
 		e := &aggregator.Entry{Source: "b", Published: at(minute), Fingerprint: aggregator.Fingerprint{Sketch: sketch}}
-		_, ids := r.candidates(rec, e, "", after)
+		f := fieldsOf(e)
+		_, ids := r.candidates(rec, e, &f, after)
 		slices.Sort(ids)
 		return ids
 	}
@@ -255,9 +257,10 @@ func TestRecentRefsRebase(t *testing.T) {
 	}
 	rec := &aggregator.FetchRecord{Source: aggregator.Source{Name: "b"}}
 	e := &aggregator.Entry{Source: "b", Published: now, Fingerprint: aggregator.Fingerprint{Sketch: sketch}}
+	f := fieldsOf(e)
 	want := []int64{far, far + 1, far + 2}
 	for _, after := range []int64{0, far - 1} {
-		_, ids := r.candidates(rec, e, "", after)
+		_, ids := r.candidates(rec, e, &f, after)
 		slices.Sort(ids)
 		if !slices.Equal(ids, want) {
 			t.Errorf("candidates after %d = %v, want %v", after, ids, want)
