@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"debug/elf"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -23,7 +25,8 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
-// binary is the gleaner program built once for the end-to-end tests.
+// binary is the gleaner program built once for the end-to-end tests, as
+// the README installs it (CGO_ENABLED=0).
 var binary string
 
 func TestMain(m *testing.M) {
@@ -34,7 +37,7 @@ func TestMain(m *testing.M) {
 	}
 	binary = filepath.Join(dir, "gleaner")
 	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Stderr = os.Stderr
+	build.Stderr, build.Env = os.Stderr, append(os.Environ(), "CGO_ENABLED=0")
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build gleaner:", err)
 		os.Exit(1)
@@ -42,6 +45,29 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// TestBinaryIsStatic: the binary built as the README installs it needs no
+// dynamic loader and no shared library, so it runs on any Linux of its
+// architecture and under systemd's hardening without /usr/lib. A
+// dependency that needed cgo would break this build or this test.
+func TestBinaryIsStatic(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("checks an ELF binary")
+	}
+	f, err := elf.Open(binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Errorf("the binary asks for a dynamic loader (PT_INTERP)")
+		}
+	}
+	if libs, err := f.ImportedLibraries(); err != nil || len(libs) > 0 {
+		t.Errorf("the binary needs shared libraries %v (%v), want none", libs, err)
+	}
 }
 
 // upstream serves one fixture with ETag and Last-Modified, answering 304

@@ -58,7 +58,9 @@ func newBench(ctx context.Context, o options, log io.Writer) (*bench, error) {
 	for _, name := range []string{"gleaner", "feedfarm"} {
 		out := filepath.Join(dir, name)
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./cmd/"+name)
-		cmd.Dir, cmd.Stderr = root, log
+		// Built as the README installs it: a static binary, without the C
+		// library that cgo (net's resolver) would link and map in.
+		cmd.Dir, cmd.Stderr, cmd.Env = root, log, append(os.Environ(), "CGO_ENABLED=0")
 		if err := cmd.Run(); err != nil {
 			return nil, fmt.Errorf("build %s: %w", name, err)
 		}
