@@ -14,3 +14,7 @@ func SetCheckpointIdle(d time.Duration) (restore func()) {
 // KeysBatch is how many held merge keys make a transaction write them
 // on a store of up to 32,768 entries.
 var KeysBatch = keysBatch(32768)
+
+// UIDsBatch is how many items' uids, held, make a transaction write them
+// on a small store.
+var UIDsBatch = uidsBatch(0)

@@ -10,6 +10,14 @@ import (
 	"github.com/gleaner/gleaner/aggregator"
 )
 
+// itemByUID is a subquery for the id of the item whose uid is ?1: filed
+// in item_uids, or held by a process that has not written it yet (see
+// wtx.endUIDs), among the items from the lowest id any holds.
+const itemByUID = `SELECT item_id FROM item_uids WHERE uid = ?1
+	UNION ALL
+	SELECT id FROM items WHERE id >= (SELECT coalesce(min(from_id), 9223372036854775807) FROM uid_holders) AND uid = ?1
+	LIMIT 1`
+
 // Items returns the newest items carrying any of q.Tags (every item when
 // q.Tags is empty), with their tags and sources, primary source first.
 func (db *DB) Items(ctx context.Context, q aggregator.ItemQuery) ([]aggregator.Item, error) {
@@ -22,7 +30,7 @@ func (db *DB) Items(ctx context.Context, q aggregator.ItemQuery) ([]aggregator.I
 	var args []any
 	switch {
 	case q.UID != "":
-		query += ` WHERE i.uid = ?`
+		query += ` WHERE i.id = (` + itemByUID + `)`
 		args = append(args, q.UID)
 	case len(q.Tags) > 0:
 		for _, t := range q.Tags {

@@ -163,7 +163,7 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 func (db *DB) ItemEntries(ctx context.Context, ref string) (aggregator.Item, []aggregator.Entry, error) {
 	var uid string
 	err := db.read.QueryRowContext(ctx, `
-		SELECT uid FROM items WHERE uid = ?1
+		SELECT uid FROM items WHERE id = (`+itemByUID+`)
 		UNION ALL
 		SELECT i.uid FROM entries e JOIN items i ON i.id = e.item_id
 		WHERE e.canonical_link = ?2 AND e.canonical_link <> '' OR e.link = ?1
@@ -181,7 +181,7 @@ func (db *DB) ItemEntries(ctx context.Context, ref string) (aggregator.Item, []a
 	rows, err := db.read.QueryContext(ctx, `
 		SELECT e.source, e.key, e.guid, e.link, e.title, e.summary, e.content, e.author, e.categories, e.tags,
 			e.published, e.updated
-		FROM entries e JOIN items i ON i.id = e.item_id WHERE i.uid = ? ORDER BY e.id <> i.primary_entry, e.id`, uid)
+		FROM entries e JOIN items i ON i.id = e.item_id WHERE i.id = ? ORDER BY e.id <> i.primary_entry, e.id`, items[0].ID)
 	if err != nil {
 		return aggregator.Item{}, nil, fmt.Errorf("entries of %s: %w", uid, err)
 	}

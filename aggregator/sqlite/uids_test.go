@@ -1,0 +1,132 @@
+package sqlite_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregator"
+	"github.com/gleaner/gleaner/aggregator/sqlite"
+)
+
+// uidState counts, in file, items, the uids filed in item_uids, the rows
+// of uid_holders and the items' tags.
+func uidState(t *testing.T, file string) (items, filed, holders, tags int) {
+	t.Helper()
+	err := raw(t, file).QueryRowContext(t.Context(), `SELECT (SELECT count(*) FROM items),
+		(SELECT count(*) FROM item_uids u JOIN items i ON i.id = u.item_id AND i.uid = u.uid),
+		(SELECT count(*) FROM uid_holders), (SELECT count(*) FROM item_tags)`).Scan(&items, &filed, &holders, &tags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return items, filed, holders, tags
+}
+
+// TestItemUIDsMigrated upgrades a store whose items' uids had a unique
+// index (schema 12): the migration rebuilds items without it, keeping
+// every item, entry and tag, and files every uid in item_uids.
+func TestItemUIDsMigrated(t *testing.T) {
+	ctx := t.Context()
+	db, file := open(t)
+	save(t, db, newNews(5).poll(40))
+	uid := items(t, db, aggregator.ItemQuery{Limit: 1})[0].UID
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wantItems, _, _, wantTags := uidState(t, file)
+	if wantItems == 0 || wantTags == 0 {
+		t.Fatalf("the first store holds %d items with %d tags, want some of each", wantItems, wantTags)
+	}
+	// Back to schema 12 (a connection without foreign keys, as the
+	// migration's rebuild needs them off).
+	if _, err := raw(t, file).ExecContext(ctx, `
+		DROP TABLE item_uids; DROP TABLE uid_holders;
+		CREATE TABLE items_old (
+			id            INTEGER PRIMARY KEY,
+			uid           TEXT NOT NULL UNIQUE,
+			primary_entry INTEGER NOT NULL DEFAULT 0,
+			published     INTEGER NOT NULL,
+			updated       INTEGER NOT NULL,
+			first_seen    INTEGER NOT NULL
+		) STRICT;
+		INSERT INTO items_old SELECT * FROM items;
+		DROP TABLE items;
+		ALTER TABLE items_old RENAME TO items;
+		CREATE INDEX items_published ON items (published DESC, id DESC);
+		PRAGMA user_version = 12`); err != nil {
+		t.Fatal(err)
+	}
+	db = reopen(t, file)
+	defer db.Close()
+	gotItems, filed, holders, gotTags := uidState(t, file)
+	if gotItems != wantItems || filed != wantItems || gotTags != wantTags || holders != 0 {
+		t.Errorf("after the migration: %d items, %d uids filed, %d tags, %d holders; want %d, %d, %d, 0",
+			gotItems, filed, gotTags, holders, wantItems, wantItems, wantTags)
+	}
+	var unique int
+	if err := raw(t, file).QueryRowContext(ctx, `SELECT count(*) FROM pragma_index_list('items') WHERE "unique"`).Scan(&unique); err != nil || unique != 0 {
+		t.Errorf("items keeps %d unique indexes (%v), want none", unique, err)
+	}
+	var orphans int
+	if err := raw(t, file).QueryRowContext(ctx, `SELECT count(*) FROM pragma_foreign_key_check`).Scan(&orphans); err != nil || orphans != 0 {
+		t.Errorf("%d rows name a missing row (%v)", orphans, err)
+	}
+	if got := items(t, db, aggregator.ItemQuery{UID: uid}); len(got) != 1 || got[0].UID != uid {
+		t.Errorf("Items(uid %s) = %v, want that item", uid, titles(got))
+	}
+}
+
+// TestHeldUIDsFound: the uids of new items are held, not written, yet
+// another process finds each item by its uid; they are written when the
+// holder closes the store, and a holder that never did has them filed
+// by the next Open.
+func TestHeldUIDsFound(t *testing.T) {
+	defer sqlite.SetCheckpointIdle(time.Hour)() // no writing at rest here
+	db, file := open(t)
+	other := reopen(t, file)
+	save(t, db, newNews(6).poll(40))
+	all := items(t, db, aggregator.ItemQuery{Limit: 100})
+	n, filed, holders, _ := uidState(t, file)
+	if n != len(all) || filed != 0 || holders != 1 {
+		t.Fatalf("after a save: %d items, %d uids filed, %d holders; want %d, none yet, 1", n, filed, holders, len(all))
+	}
+	for _, it := range all {
+		if got := items(t, other, aggregator.ItemQuery{UID: it.UID}); len(got) != 1 || got[0].ID != it.ID {
+			t.Fatalf("another process looks up uid %s: %d items, want item %d", it.UID, len(got), it.ID)
+		}
+	}
+	if got := items(t, other, aggregator.ItemQuery{UID: "0123456789abcdef0123"}); len(got) != 0 {
+		t.Errorf("an unknown uid gives %d items, want none", len(got))
+	}
+
+	// A holder that ended without writing: its row stays, the uids are
+	// not filed; the next Open files them.
+	if _, err := raw(t, file).ExecContext(t.Context(), `DELETE FROM item_uids`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil { // writes its uids and clears the holders
+		t.Fatal(err)
+	}
+	if _, filed, holders, _ := uidState(t, file); filed != n || holders != 0 {
+		t.Fatalf("after the holder closed: %d uids filed, %d holders; want %d, 0", filed, holders, n)
+	}
+	if _, err := raw(t, file).ExecContext(t.Context(), `DELETE FROM item_uids WHERE item_id > 10;
+		INSERT INTO uid_holders (holder, from_id) VALUES (42, 11)`); err != nil {
+		t.Fatal(err)
+	}
+	reopen(t, file)
+	if _, filed, holders, _ := uidState(t, file); filed != n || holders != 0 {
+		t.Errorf("after Open's repair: %d uids filed, %d holders; want %d, 0", filed, holders, n)
+	}
+}
+
+// TestUIDsWrittenInBatches: once a batch of items' uids is held, the
+// transaction that completes it writes them and gives up its row.
+func TestUIDsWrittenInBatches(t *testing.T) {
+	defer sqlite.SetCheckpointIdle(time.Hour)()
+	db, file := open(t)
+	save(t, db, newNews(7).poll(int(sqlite.UIDsBatch)+10))
+	n, filed, holders, _ := uidState(t, file)
+	if int64(n) < sqlite.UIDsBatch || filed != n || holders != 0 {
+		t.Errorf("after a save of %d items: %d uids filed, %d holders; want all, 0", n, filed, holders)
+	}
+}
