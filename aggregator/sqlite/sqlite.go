@@ -335,7 +335,7 @@ func (db *DB) migrate(ctx context.Context) error {
 // the schema version, in one transaction. A migration that rebuilds a
 // table runs with foreign keys off (they cannot change inside a
 // transaction), and checks them before it commits.
-func (db *DB) migrateTo(ctx context.Context, version int, script string) error {
+func (db *DB) migrateTo(ctx context.Context, version int, script string) (err error) {
 	rebuild := rebuildingMigrations[version]
 	if rebuild {
 		// The writer has a single connection, which the transaction
@@ -343,7 +343,12 @@ func (db *DB) migrateTo(ctx context.Context, version int, script string) error {
 		if _, err := db.write.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
 			return err
 		}
-		defer db.write.ExecContext(ctx, "PRAGMA foreign_keys = ON")
+		defer func() {
+			// Left off, every later write would go unchecked.
+			if _, on := db.write.ExecContext(ctx, "PRAGMA foreign_keys = ON"); on != nil {
+				err = errors.Join(err, fmt.Errorf("foreign keys back on: %w", on))
+			}
+		}()
 	}
 	return db.inTx(ctx, func(tx *wtx) error {
 		if rebuild {
@@ -656,10 +661,14 @@ func (w *wtx) nextItemID(ctx context.Context) (int64, error) {
 
 // uidsBatch is how many items' uids, held, make a transaction write
 // them, on a store of the given number of items: as keysBatch, a batch
-// that grows with the index keeps the cost of a uid flat.
+// that grows with the index keeps the cost of a uid flat. It stops at
+// maxUIDsBatch, which bounds the items a lookup by uid scans for those
+// held.
 func uidsBatch(items int64) int64 {
-	return min(max(2048, items/16), recentSize/2)
+	return min(max(2048, items/16), maxUIDsBatch)
 }
+
+const maxUIDsBatch = 16384
 
 // endUIDs files the uids of the items added as the transaction ends: held
 // (their range, and this process's row in uid_holders, which lookups by
