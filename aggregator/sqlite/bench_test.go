@@ -64,7 +64,7 @@ func fillStore(b *testing.B, db *DB, n int, gen *synthText) {
 	insEntry, _ := tx.PrepareContext(ctx, `INSERT INTO entries (id, item_id, source, key, guid, link, canonical_link, title, summary,
 		content, author, categories, tags, hash, published, updated, first_seen, simhash, title_key)
 		VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, '', '', '[]', '[]', '', ?, ?, ?, ?, ?)`)
-	insKey, _ := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES (?, ?, ?)`)
+	insKey, _ := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO merge_keys (bucket, key, published, entry_id) VALUES (?, ?, ?, ?)`)
 	for i := 1; i <= n; i++ {
 		at := start.Add(time.Duration(gen.rng.Int64N(int64(365 * 24 * time.Hour))))
 		e := aggregator.Entry{Title: gen.text(8), Summary: gen.text(80), Published: at}
@@ -75,7 +75,7 @@ func fillStore(b *testing.B, db *DB, n int, gen *synthText) {
 		must(insEntry.ExecContext(ctx, i, i, fmt.Sprint("s", i%100), fmt.Sprint("k", i), link, link, e.Title, e.Summary,
 			ms, ms, ms, int64(fp.Simhash), fp.TitleKey))
 		for _, k := range storeKeys(fp) {
-			must(insKey.ExecContext(ctx, k, ms, i))
+			must(insKey.ExecContext(ctx, keyBucket(ms), k, ms, i))
 		}
 	}
 	if err := tx.Commit(); err != nil {

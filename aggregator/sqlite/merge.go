@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -216,10 +217,11 @@ func findStories(ctx context.Context, q querier, names *nameSigs, rec *aggregato
 	if len(byTitle) > 0 {
 		err := eachRow(ctx, q, `
 			SELECT e.title_key, e.item_id, k.published FROM merge_keys k JOIN entries e ON e.id = k.entry_id
-			WHERE k.key IN (SELECT value FROM json_each(?)) AND k.published BETWEEN ? AND ?
+			WHERE k.bucket IN (SELECT value FROM json_each(?)) AND k.key IN (SELECT value FROM json_each(?))
+				AND k.published BETWEEN ? AND ?
 				AND k.entry_id > ? AND k.entry_id <= ? AND e.source <> ? AND e.mergeable
 			ORDER BY k.key, k.published`,
-			[]any{jsonOf(titleKeys), lo, hi, after, upTo, source}, func(rows *sql.Rows) error {
+			[]any{jsonOf(bucketsBetween(lo, hi)), jsonOf(titleKeys), lo, hi, after, upTo, source}, func(rows *sql.Rows) error {
 				var key string
 				var itemID, published int64
 				if err := rows.Scan(&key, &itemID, &published); err != nil {
@@ -243,47 +245,97 @@ func findStories(ctx context.Context, q querier, names *nameSigs, rec *aggregato
 	// as any; copies of one event are published close together (at 2,000
 	// farm feeds, pairs of copies found: 48 % with the newest 12, 60 %
 	// with the nearest 8, at the same cost). Each (entry, key) probe is
-	// two subqueries, after and before; probes go in statements of up to
-	// maxProbes (16, 8, 4, 2 or 1), shapes the reader keeps prepared.
-	type probe struct{ entry, key, at, from, to int64 }
-	var probes []probe
+	// two halves, after and before, read in statements of up to maxProbes
+	// halves (32, 16, 8, 4, 2 or 1), shapes the reader keeps prepared.
+	// merge_keys files keys by time bucket first (keyBucket): a half reads
+	// the bucket nearest the entry, and the next one only when its window
+	// goes on there, it found fewer than perKey/2, and that bucket holds
+	// any key.
+	var halves []probeHalf
 	for _, i := range rest {
 		if found[i] != 0 {
 			continue
 		}
 		for _, k := range fingerprintKeys(es[i].Fingerprint) {
-			probes = append(probes, probe{int64(i), k, pub(i), pub(i) - span, pub(i) + span})
+			at := pub(i)
+			halves = append(halves,
+				probeHalf{entry: i, key: k, lo: at, hi: at + span},
+				probeHalf{entry: i, key: k, lo: at - span, hi: at - 1, desc: true})
 		}
 	}
-	if len(probes) == 0 {
+	if len(halves) == 0 {
 		return found, nil
 	}
 	shared := make([]map[int64]int, len(es))
-	for rest := probes; len(rest) > 0; {
-		n := maxProbes
-		for n > len(rest) {
-			n /= 2
+	// Whether buckets past the first hold any key: the next month's
+	// holds none yet, nor the month before a store's first entries.
+	filedIn := map[int64]bool{}
+	for round := 0; len(halves) > 0; round++ {
+		var rows []probeRow
+		// The first round reads each probe's halves side by side, as
+		// they come: the same leaves, still in the reader's page cache.
+		// Reading them apart, all after-halves first, doubled the page
+		// reads of a 5,000-feed cold poll's store search.
+		shapes := []probeShape{shapePairs}
+		if round > 0 {
+			shapes = []probeShape{shapeAfter, shapeBefore}
 		}
-		args := make([]any, 0, 12*n)
-		for _, p := range rest[:n] {
-			args = append(args, p.entry, p.key, p.at, p.to, after, upTo, p.entry, p.key, p.from, p.at-1, after, upTo)
+		for _, shape := range shapes {
+			var these []int
+			for h := range halves {
+				if shape == shapePairs || halves[h].desc == (shape == shapeBefore) {
+					these = append(these, h)
+				}
+			}
+			var err error
+			if rows, err = readHalves(ctx, q, halves, these, shape, after, upTo, rows); err != nil {
+				return nil, fmt.Errorf("look up keys: %w", err)
+			}
 		}
-		err := eachRow(ctx, q, probeQuery(n), args, func(rows *sql.Rows) error {
-			var i int
-			var id int64
-			if err := rows.Scan(&i, &id); err != nil {
-				return err
+		// Nearest first within each half, then as many as it still takes
+		// (the first round reads at most that many a half).
+		slices.SortFunc(rows, func(a, b probeRow) int {
+			if round == 0 {
+				return 0
 			}
-			if shared[i] == nil {
-				shared[i] = map[int64]int{}
+			switch {
+			case a.half != b.half:
+				return cmp.Compare(a.half, b.half)
+			case halves[a.half].desc:
+				return cmp.Compare(b.published, a.published)
 			}
-			shared[i][id]++
-			return nil
+			return cmp.Compare(a.published, b.published)
 		})
-		if err != nil {
-			return nil, fmt.Errorf("look up keys: %w", err)
+		for _, r := range rows {
+			h := &halves[r.half]
+			if h.got == perKey/2 {
+				continue
+			}
+			h.got++
+			if shared[h.entry] == nil {
+				shared[h.entry] = map[int64]int{}
+			}
+			shared[h.entry][r.id]++
 		}
-		rest = rest[n:]
+		left := halves[:0]
+		for _, h := range halves {
+			for h.next() {
+				b, _, _ := h.bucket()
+				filed, known := filedIn[b]
+				if !known {
+					err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM merge_keys WHERE bucket = ?)`, b).Scan(&filed)
+					if err != nil {
+						return nil, fmt.Errorf("look up keys: %w", err)
+					}
+					filedIn[b] = filed
+				}
+				if filed {
+					left = append(left, h)
+					break
+				}
+			}
+		}
+		halves = left
 	}
 	candidates := make([][]int64, len(es))
 	var wanted []int64
@@ -316,32 +368,135 @@ func findStories(ctx context.Context, q querier, names *nameSigs, rec *aggregato
 	return found, nil
 }
 
-// maxProbes is the most sketch-key probes one statement carries. Each
-// reader connection prepares every shape once, and preparing grows
-// faster than the statement: 32 probes took 4.3-5.1 ms to prepare against
-// 0.7 ms for 16, for the same time a probe once prepared (about 4 µs).
+// probeHalf is one side of a sketch-key probe: the entries filed under
+// key and published in [lo, hi], nearest the entry's date first (hi's
+// side when desc). Each round reads the part of the range in one time
+// bucket.
+type probeHalf struct {
+	entry  int
+	key    int64
+	lo, hi int64
+	desc   bool
+	got    int // rows counted so far
+}
+
+// bucket is the time bucket the half reads next, and the part of its
+// range there.
+func (h probeHalf) bucket() (b, lo, hi int64) {
+	if h.desc {
+		b = keyBucket(h.hi)
+		return b, max(h.lo, bucketStart(b)), h.hi
+	}
+	b = keyBucket(h.lo)
+	return b, h.lo, min(h.hi, bucketStart(b+1)-1)
+}
+
+// next moves the half past the bucket it read, and reports whether it is
+// still to be read: short of perKey/2 rows, with range left.
+func (h *probeHalf) next() bool {
+	if h.got >= perKey/2 {
+		return false
+	}
+	b, lo, hi := h.bucket()
+	if h.desc {
+		h.hi = bucketStart(b) - 1
+		return lo > h.lo
+	}
+	h.lo = bucketStart(b + 1)
+	return hi < h.hi
+}
+
+type probeRow struct {
+	half          int
+	published, id int64
+}
+
+// probeShape is the order of directions in a probe statement.
+type probeShape int
+
+const (
+	shapeAfter  probeShape = iota // after-halves only
+	shapeBefore                   // before-halves only
+	shapePairs                    // after, before, after, …
+)
+
+// readHalves reads the halves numbered in which, in the directions shape
+// says, in their buckets, and appends what they find to rows.
+func readHalves(ctx context.Context, q querier, halves []probeHalf, which []int, shape probeShape, after, upTo int64, rows []probeRow) ([]probeRow, error) {
+	for len(which) > 0 {
+		n := maxProbes
+		for n > len(which) {
+			n /= 2
+		}
+		args := make([]any, 0, 7*n)
+		for _, h := range which[:n] {
+			b, lo, hi := halves[h].bucket()
+			args = append(args, h, b, halves[h].key, lo, hi, after, upTo)
+		}
+		err := eachRow(ctx, q, probeQuery(n, shape), args, func(r *sql.Rows) error {
+			var row probeRow
+			dest := []any{&row.half, &row.published, &row.id}
+			if shape == shapePairs {
+				dest = []any{&row.half, &row.id}
+			}
+			if err := r.Scan(dest...); err != nil {
+				return err
+			}
+			rows = append(rows, row)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		which = which[n:]
+	}
+	return rows, nil
+}
+
+// maxProbes is the most probe halves one statement carries. Each reader
+// connection prepares every shape once, and preparing grows faster than
+// the statement: 64 halves took 4.3-5.1 ms to prepare against 0.7 ms for
+// 32, for the same time a half once prepared (about 2 µs).
 // A fresh `gleaner poll` that searches the store prepares them all.
 const maxProbes = 1 << maxProbesLog
 
-const maxProbesLog = 4
+const maxProbesLog = 5
 
-// probeQuery is a statement of n sketch-key probes (n a power of two up
-// to maxProbes), each bound as (entry, key, at, to, after, upTo) for the
-// entries published at or after at, then (entry, key, from, at-1, after,
-// upTo) for those before, and answering (entry, entry id) rows. The
-// texts are built once.
+// probeQuery is a statement of n probe halves (n a power of two up to
+// maxProbes; even for pairs) in the directions of shape, each bound as
+// (half, bucket, key, lo, hi, after, upTo) and answering (half,
+// published, entry id) rows, the nearest perKey/2 in [lo, hi] of each;
+// pairs, (half, entry id).
+// The texts are built once.
 //
-// The key is bound as +? rather than ?: SQLite otherwise prepared each
-// statement again at its first run and at times later (2.4 ms of a 32-
-// probe statement's first run, against 0.3 ms), for the same plan.
-func probeQuery(n int) string { return probeQueries[bits.TrailingZeros(uint(n))] }
+// The bucket and the key are bound as +? rather than ?: SQLite otherwise
+// prepared each statement again at its first run and at times later
+// (2.4 ms of a 32-half statement's first run, against 0.3 ms), for the
+// same plan.
+func probeQuery(n int, shape probeShape) string {
+	return probeQueries[shape][bits.TrailingZeros(uint(n))]
+}
 
-var probeQueries = func() (qs [maxProbesLog + 1]string) {
-	half := `SELECT ?, entry_id FROM (SELECT entry_id FROM merge_keys
-		WHERE key = +? AND published BETWEEN ? AND ? AND entry_id > ? AND entry_id <= ? ORDER BY published %s LIMIT %d)`
-	part := fmt.Sprintf(half, "", perKey/2) + " UNION ALL " + fmt.Sprintf(half, "DESC", perKey/2)
-	for i := range qs {
-		qs[i] = strings.TrimSuffix(strings.Repeat(part+" UNION ALL ", 1<<i), " UNION ALL ")
+var probeQueries = func() (qs [3][maxProbesLog + 1]string) {
+	const half = `SELECT ?, %[1]s FROM (SELECT %[1]s FROM merge_keys
+		WHERE bucket = +? AND key = +? AND published BETWEEN ? AND ? AND entry_id > ? AND entry_id <= ? ORDER BY published %[2]s LIMIT %[3]d)`
+	for shape := range qs {
+		// Pairs are a first round, whose rows need no trimming: no dates.
+		columns := "published, entry_id"
+		if probeShape(shape) == shapePairs {
+			columns = "entry_id"
+		}
+		after, before := fmt.Sprintf(half, columns, "", perKey/2), fmt.Sprintf(half, columns, "DESC", perKey/2)
+		for i := range qs[shape] {
+			parts := make([]string, 1<<i)
+			for j := range parts {
+				parts[j] = after
+				if probeShape(shape) == shapeBefore || probeShape(shape) == shapePairs && j%2 == 1 {
+					parts[j] = before
+				}
+			}
+			qs[shape][i] = strings.Join(parts, " UNION ALL ")
+		}
 	}
 	return qs
 }()
@@ -527,13 +682,39 @@ func unindexEntry(ctx context.Context, tx *wtx, entryID int64) error {
 		return nil // keys are filed for mergeable entries only
 	}
 	if err == nil {
-		_, err = tx.ExecContext(ctx, `DELETE FROM merge_keys WHERE key IN (SELECT value FROM json_each(?)) AND published = ? AND entry_id = ?`,
-			jsonOf(storeKeys(aggregator.NewFingerprint(&e))), published, entryID)
+		_, err = tx.ExecContext(ctx, `DELETE FROM merge_keys WHERE bucket = ? AND key IN (SELECT value FROM json_each(?)) AND published = ? AND entry_id = ?`,
+			keyBucket(published), jsonOf(storeKeys(aggregator.NewFingerprint(&e))), published, entryID)
 	}
 	if err != nil {
 		return fmt.Errorf("unindex entry %d: %w", entryID, err)
 	}
 	return nil
+}
+
+// merge_keys files a key under the time bucket of its entry's published
+// date first (migration 0014): 2^31 ms, 24.9 days. A sorted batch of
+// held keys (keysBatch) then touches the leaves of the buckets its
+// entries were published in, most of them the last month's, instead of
+// nearly every leaf of the index once it outgrew the batch: at 1,000,000
+// entries stored a batch rewrote about 32,000 leaves, two pages for each
+// entry it filed, and saving a poll took twice as long as at 10,000. A
+// merge window that crosses a bucket's edge is read in both.
+const bucketShift = 31
+
+// keyBucket is the time bucket of a published date (ms); SQLite's >> is
+// the same arithmetic shift (TestKeyBucketAgreesWithSQL).
+func keyBucket(published int64) int64 { return published >> bucketShift }
+
+// bucketStart is the first millisecond of bucket b.
+func bucketStart(b int64) int64 { return b << bucketShift }
+
+// bucketsBetween lists the buckets that dates from lo to hi fall in.
+func bucketsBetween(lo, hi int64) []int64 {
+	var bs []int64
+	for b := keyBucket(lo); b <= keyBucket(hi); b++ {
+		bs = append(bs, b)
+	}
+	return bs
 }
 
 // storeKeys are the keys merge_keys files an entry under: its sketch

@@ -181,6 +181,44 @@ func TestStoreFindsNearestCopy(t *testing.T) {
 	}
 }
 
+// TestStoreFindsCopyAcrossBuckets saves a copy just after the edge of a
+// time bucket of merge_keys, in a process that remembers nothing, of a
+// story saved just before it: the store's search reads on into the
+// earlier bucket, by sketch keys and by title.
+func TestStoreFindsCopyAcrossBuckets(t *testing.T) {
+	edge := time.UnixMilli((base.UnixMilli()>>31 + 1) << 31) // the first millisecond of the next bucket
+	own := `Billing at the Port Elsa utility is down after a criminal group locked its servers, a
+spokeswoman told reporters, adding that tap water was safe and that payments could be made at the
+front desk while the national agency helps recover the machines.`
+	reworded := strings.Replace(wire, "said on Tuesday", "confirmed on Tuesday", 1)
+	tests := []struct {
+		name          string
+		title, body   string
+		first, second time.Time
+	}{
+		{"sketch keys, the copy after the edge", "Water utility confirms attack", reworded, edge.Add(-2 * time.Hour), edge.Add(2 * time.Hour)},
+		{"sketch keys, the copy before the edge", "Water utility confirms attack", reworded, edge.Add(2 * time.Hour), edge.Add(-2 * time.Hour)},
+		{"title, the copy after the edge", "Utility hit by ransomware", own, edge.Add(-2 * time.Hour), edge.Add(time.Hour)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			policy := aggregator.MergePolicy{MaxDistance: 3}
+			db, file := open(t)
+			save(t, db, aggregator.FetchRecord{Source: aggregator.Source{Name: "a"}, Merge: policy, Now: base,
+				Entries: []aggregator.Entry{story("a", "https://a.example/1", "Utility hit by ransomware", wire, tt.first)}})
+			if err := db.Close(); err != nil { // its keys written
+				t.Fatal(err)
+			}
+			other := reopen(t, file) // another process: memory has none of them
+			save(t, other, aggregator.FetchRecord{Source: aggregator.Source{Name: "b"}, Merge: policy, Now: base,
+				Entries: []aggregator.Entry{story("b", "https://b.example/9", tt.title, tt.body, tt.second)}})
+			if got := items(t, other, aggregator.ItemQuery{}); len(got) != 1 || len(got[0].Sources) != 2 {
+				t.Errorf("%d items (%v), want 1 of both sources", len(got), titles(got))
+			}
+		})
+	}
+}
+
 // TestHeldMergeKeys follows new entries' merge keys: held after a save,
 // written once the writer rests or the store closes, and, when a process
 // ended without writing them, filed again by the next Open from the
@@ -430,7 +468,17 @@ func TestTitleKeysMigrated(t *testing.T) {
 	if keys, indexes := state(); keys != 1 || indexes != 0 {
 		t.Fatalf("a new store holds %d title keys and %d title indexes, want 1 and 0", keys, indexes)
 	}
+	var keysBefore int
+	if err := raw(t, file).QueryRowContext(ctx, `SELECT count(*) FROM merge_keys WHERE key >= 0`).Scan(&keysBefore); err != nil {
+		t.Fatal(err)
+	}
+	// merge_keys as schema 10 had it: by key, with no time bucket.
 	if _, err := raw(t, file).ExecContext(ctx, `DELETE FROM merge_keys WHERE key < 0;
+		CREATE TABLE merge_keys_by_key (key INTEGER NOT NULL, published INTEGER NOT NULL, entry_id INTEGER NOT NULL,
+			PRIMARY KEY (key, published, entry_id)) STRICT, WITHOUT ROWID;
+		INSERT INTO merge_keys_by_key SELECT key, published, entry_id FROM merge_keys;
+		DROP TABLE merge_keys;
+		ALTER TABLE merge_keys_by_key RENAME TO merge_keys;
 		CREATE INDEX entries_title_key ON entries (title_key, published) WHERE title_key <> '';
 		PRAGMA user_version = 10`); err != nil {
 		t.Fatal(err)
@@ -439,6 +487,13 @@ func TestTitleKeysMigrated(t *testing.T) {
 	defer db.Close()
 	if keys, indexes := state(); keys != 1 || indexes != 0 {
 		t.Errorf("after the migration: %d title keys and %d title indexes, want 1 and 0", keys, indexes)
+	}
+	var keysAfter int
+	if err := raw(t, file).QueryRowContext(ctx, `SELECT count(*) FROM merge_keys WHERE key >= 0`).Scan(&keysAfter); err != nil {
+		t.Fatal(err)
+	}
+	if keysAfter != keysBefore || keysBefore == 0 {
+		t.Errorf("after the migrations merge_keys holds %d sketch keys, want the %d before", keysAfter, keysBefore)
 	}
 	// Another outlet's report under the same headline, in words of its own.
 	const own = `Billing at the Port Elsa utility is down after a criminal group locked its servers, a

@@ -392,10 +392,11 @@ var migrationSteps = map[int]func(context.Context, *wtx) error{
 }
 
 // fileTitleKeys files stored entries' title keys in merge_keys, where
-// migration 0011 moves them from an index on entries. They are written,
-// sorted, as the transaction ends.
+// migration 0011 moves them from an index on entries. It writes them in
+// merge_keys' shape of that version, sorted; 0014 files them by time.
 func fileTitleKeys(ctx context.Context, w *wtx) error {
-	return eachRow(ctx, w, `SELECT id, published, title_key FROM entries WHERE title_key <> '' AND mergeable`, nil,
+	var keys []mergeKey
+	err := eachRow(ctx, w, `SELECT id, published, title_key FROM entries WHERE title_key <> '' AND mergeable`, nil,
 		func(rows *sql.Rows) error {
 			var k mergeKey
 			var title string
@@ -403,9 +404,20 @@ func fileTitleKeys(ctx context.Context, w *wtx) error {
 				return err
 			}
 			k.key = titleMergeKey(title)
-			w.changedKeys = append(w.changedKeys, k)
+			keys = append(keys, k)
 			return nil
 		})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(keys, func(a, b mergeKey) int {
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.published, b.published), cmp.Compare(a.entryID, b.entryID))
+	})
+	var rows rowBatch
+	for _, k := range keys {
+		rows.add(k.key, k.published, k.entryID)
+	}
+	return rows.write(ctx, w, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES `, 3)
 }
 
 // writerStmts keeps statements prepared on the writer's only connection
@@ -598,17 +610,18 @@ func (w *wtx) endKeys(ctx context.Context) ([]mergeKey, error) {
 	}
 	// In the index's order, each leaf is visited once.
 	slices.SortFunc(write, func(a, b mergeKey) int {
-		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.published, b.published), cmp.Compare(a.entryID, b.entryID))
+		return cmp.Or(cmp.Compare(keyBucket(a.published), keyBucket(b.published)), cmp.Compare(a.key, b.key),
+			cmp.Compare(a.published, b.published), cmp.Compare(a.entryID, b.entryID))
 	})
 	// Written as they are listed: the arguments of thousands of rows at
 	// once took megabytes of the heap.
 	var rows rowBatch
 	for i, k := range write {
-		rows.add(k.key, k.published, k.entryID)
-		if len(rows.args) < 32*3 && i < len(write)-1 {
+		rows.add(keyBucket(k.published), k.key, k.published, k.entryID)
+		if len(rows.args) < 32*4 && i < len(write)-1 {
 			continue
 		}
-		if err := rows.write(ctx, w, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES `, 3); err != nil {
+		if err := rows.write(ctx, w, `INSERT OR IGNORE INTO merge_keys (bucket, key, published, entry_id) VALUES `, 4); err != nil {
 			return nil, fmt.Errorf("insert merge keys: %w", err)
 		}
 	}

@@ -113,3 +113,27 @@ func TestKeysBatchGrowsWithTheStore(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyBucketAgreesWithSQL holds keyBucket to SQLite's >>, which
+// migration 0014 files the stored keys with: both must shift the same
+// way, dates before 1970 included.
+func TestKeyBucketAgreesWithSQL(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	edge := int64(1) << bucketShift
+	for _, ms := range []int64{0, 1, edge - 1, edge, edge + 1, -1, -edge, -edge - 1, 1714564800000, -86400000 * 365 * 30} {
+		var sqlBucket int64
+		if err := db.read.QueryRowContext(t.Context(), `SELECT ? >> 31`, ms).Scan(&sqlBucket); err != nil {
+			t.Fatal(err)
+		}
+		if got := keyBucket(ms); got != sqlBucket {
+			t.Errorf("keyBucket(%d) = %d, SQLite's %d >> 31 = %d", ms, got, ms, sqlBucket)
+		}
+		if b := keyBucket(ms); ms < bucketStart(b) || ms >= bucketStart(b+1) {
+			t.Errorf("%d is not in its bucket %d: [%d, %d)", ms, b, bucketStart(b), bucketStart(b+1))
+		}
+	}
+}
