@@ -293,19 +293,18 @@ func findStories(ctx context.Context, q querier, names *nameSigs, rec *aggregato
 			}
 		}
 		// Nearest first within each half, then as many as it still takes
-		// (the first round reads at most that many a half).
-		slices.SortFunc(rows, func(a, b probeRow) int {
-			if round == 0 {
-				return 0
-			}
-			switch {
-			case a.half != b.half:
-				return cmp.Compare(a.half, b.half)
-			case halves[a.half].desc:
-				return cmp.Compare(b.published, a.published)
-			}
-			return cmp.Compare(a.published, b.published)
-		})
+		// (the first round reads no more than that a half).
+		if round > 0 {
+			slices.SortFunc(rows, func(a, b probeRow) int {
+				switch {
+				case a.half != b.half:
+					return cmp.Compare(a.half, b.half)
+				case halves[a.half].desc:
+					return cmp.Compare(b.published, a.published)
+				}
+				return cmp.Compare(a.published, b.published)
+			})
+		}
 		for _, r := range rows {
 			h := &halves[r.half]
 			if h.got == perKey/2 {
