@@ -266,7 +266,45 @@ func findStories(ctx context.Context, q querier, names *nameSigs, rec *aggregato
 	if len(halves) == 0 {
 		return found, nil
 	}
-	shared := make([]map[int64]int, len(es))
+	shared, err := sharedKeys(ctx, q, halves, len(es), after, upTo)
+	if err != nil {
+		return nil, fmt.Errorf("look up keys: %w", err)
+	}
+	candidates := make([][]int64, len(es))
+	var wanted []int64
+	for i, counts := range shared {
+		for id, n := range counts {
+			if n >= 2 { // a rewrite shares many; an unrelated text now and then one common word pair
+				candidates[i] = append(candidates[i], id)
+			}
+		}
+		sortByShared(candidates[i], counts)
+		candidates[i] = candidates[i][:min(len(candidates[i]), maxCandidates)]
+		if names != nil && len(candidates[i]) > 0 {
+			candidates[i] = names.mayShare(aggregator.NameKeys(es[i].Fingerprint.Names), candidates[i])
+		}
+		wanted = append(wanted, candidates[i]...)
+	}
+	if len(wanted) == 0 {
+		return found, nil
+	}
+	slices.Sort(wanted)
+	loaded, err := loadCandidateSet(ctx, q, source, slices.Compact(wanted))
+	if err != nil {
+		return nil, err
+	}
+	for i, ids := range candidates {
+		if len(ids) > 0 {
+			found[i], _ = rec.Merge.Match(es[i], es[i].Fingerprint, candidatesOf(loaded, ids))
+		}
+	}
+	return found, nil
+}
+
+// sharedKeys reads the probe halves, in rounds of one bucket each, and
+// counts per entry (of n) how many of its keys each stored entry shares.
+func sharedKeys(ctx context.Context, q querier, halves []probeHalf, n int, after, upTo int64) ([]map[int64]int, error) {
+	shared := make([]map[int64]int, n)
 	// Whether buckets past the first hold any key: the next month's
 	// holds none yet, nor the month before a store's first entries.
 	filedIn := map[int64]bool{}
@@ -289,7 +327,7 @@ func findStories(ctx context.Context, q querier, names *nameSigs, rec *aggregato
 			}
 			var err error
 			if rows, err = readHalves(ctx, q, halves, these, shape, after, upTo, rows); err != nil {
-				return nil, fmt.Errorf("look up keys: %w", err)
+				return nil, err
 			}
 		}
 		// Nearest first within each half, then as many as it still takes
@@ -324,7 +362,7 @@ func findStories(ctx context.Context, q querier, names *nameSigs, rec *aggregato
 				if !known {
 					err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM merge_keys WHERE bucket = ?)`, b).Scan(&filed)
 					if err != nil {
-						return nil, fmt.Errorf("look up keys: %w", err)
+						return nil, err
 					}
 					filedIn[b] = filed
 				}
@@ -336,35 +374,7 @@ func findStories(ctx context.Context, q querier, names *nameSigs, rec *aggregato
 		}
 		halves = left
 	}
-	candidates := make([][]int64, len(es))
-	var wanted []int64
-	for i, counts := range shared {
-		for id, n := range counts {
-			if n >= 2 { // a rewrite shares many; an unrelated text now and then one common word pair
-				candidates[i] = append(candidates[i], id)
-			}
-		}
-		sortByShared(candidates[i], counts)
-		candidates[i] = candidates[i][:min(len(candidates[i]), maxCandidates)]
-		if names != nil && len(candidates[i]) > 0 {
-			candidates[i] = names.mayShare(aggregator.NameKeys(es[i].Fingerprint.Names), candidates[i])
-		}
-		wanted = append(wanted, candidates[i]...)
-	}
-	if len(wanted) == 0 {
-		return found, nil
-	}
-	slices.Sort(wanted)
-	loaded, err := loadCandidateSet(ctx, q, source, slices.Compact(wanted))
-	if err != nil {
-		return nil, err
-	}
-	for i, ids := range candidates {
-		if len(ids) > 0 {
-			found[i], _ = rec.Merge.Match(es[i], es[i].Fingerprint, candidatesOf(loaded, ids))
-		}
-	}
-	return found, nil
+	return shared, nil
 }
 
 // probeHalf is one side of a sketch-key probe: the entries filed under
