@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -38,11 +37,7 @@ func TestNamesFilterFindsTheSame(t *testing.T) {
 	}) int {
 		return a.Published.Compare(b.Published)
 	})
-	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "names.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTest(t)
 	policy := aggregator.MergePolicy{MaxDistance: aggregator.DefaultMergeMaxDistance}
 	var recs []aggregator.FetchRecord
 	for _, it := range set.Items {

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"maps"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -14,11 +13,7 @@ import (
 // edge would.
 func TestSharedKeysNearestAcrossEdge(t *testing.T) {
 	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTest(t)
 	const key = 42
 	edge := bucketStart(keyBucket(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC).UnixMilli()) + 1)
 	at := edge + time.Hour.Milliseconds()

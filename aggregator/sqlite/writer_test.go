@@ -11,16 +11,24 @@ import (
 	"github.com/gleaner/gleaner/aggregator"
 )
 
+// openTest opens a new store in a temporary folder, closed when the test
+// ends.
+func openTest(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "gleaner.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // TestWriterKeepsStatements checks that a write statement is prepared on
 // the writer's connection once a transaction has asked for it, and that
 // later transactions run it from there.
 func TestWriterKeepsStatements(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTest(t)
 	const query = `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`
 	kept := func() bool {
 		db.prepared.mu.Lock()
@@ -50,11 +58,7 @@ func TestWriterKeepsStatements(t *testing.T) {
 // new keys.
 func TestMergeKeysWrittenAtCommit(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTest(t)
 	old := aggregator.Entry{Summary: "The harbour authority closed the northern pier after a crane collapsed on Monday.", Published: time.Unix(1000, 0)}
 	edited := aggregator.Entry{Summary: "Rail services between the two cities resume on Friday after a week of repairs.", Published: time.Unix(1000, 0)}
 	old.Fingerprint, edited.Fingerprint = aggregator.NewFingerprint(&old), aggregator.NewFingerprint(&edited)
@@ -71,7 +75,7 @@ func TestMergeKeysWrittenAtCommit(t *testing.T) {
 		return keys
 	}
 	rec := &aggregator.FetchRecord{}
-	err = db.inTx(ctx, func(tx *wtx) error {
+	err := db.inTx(ctx, func(tx *wtx) error {
 		for _, k := range fingerprintKeys(old.Fingerprint) {
 			tx.fileMergeKey(k, 1000_000, 7)
 		}
@@ -118,11 +122,7 @@ func TestKeysBatchGrowsWithTheStore(t *testing.T) {
 // migration 0014 files the stored keys with: both must shift the same
 // way, dates before 1970 included.
 func TestKeyBucketAgreesWithSQL(t *testing.T) {
-	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTest(t)
 	edge := int64(1) << bucketShift
 	for _, ms := range []int64{0, 1, edge - 1, edge, edge + 1, -1, -edge, -edge - 1, 1714564800000, -86400000 * 365 * 30} {
 		var sqlBucket int64
