@@ -414,10 +414,16 @@ func fileTitleKeys(ctx context.Context, w *wtx) error {
 		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.published, b.published), cmp.Compare(a.entryID, b.entryID))
 	})
 	var rows rowBatch
-	for _, k := range keys {
+	for i, k := range keys {
 		rows.add(k.key, k.published, k.entryID)
+		if len(rows.args) < 32*3 && i < len(keys)-1 {
+			continue // written as listed, as endKeys does
+		}
+		if err := rows.write(ctx, w, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES `, 3); err != nil {
+			return err
+		}
 	}
-	return rows.write(ctx, w, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES `, 3)
+	return nil
 }
 
 // writerStmts keeps statements prepared on the writer's only connection
