@@ -392,8 +392,8 @@ var migrationSteps = map[int]func(context.Context, *wtx) error{
 }
 
 // fileTitleKeys files stored entries' title keys in merge_keys, where
-// migration 0011 moves them from an index on entries. It writes them in
-// merge_keys' shape of that version, sorted; 0014 files them by time.
+// migration 0011 moves them from an index on entries, in merge_keys'
+// shape of that version; 0014 files them by time.
 func fileTitleKeys(ctx context.Context, w *wtx) error {
 	var keys []mergeKey
 	err := eachRow(ctx, w, `SELECT id, published, title_key FROM entries WHERE title_key <> '' AND mergeable`, nil,
@@ -410,16 +410,39 @@ func fileTitleKeys(ctx context.Context, w *wtx) error {
 	if err != nil {
 		return err
 	}
+	return insertKeys(ctx, w, keys, false)
+}
+
+// insertKeys writes merge keys in the index's order, so that each leaf is
+// visited once: by time bucket first (migration 0014) when byTime, else
+// in the shape merge_keys had before it. It sorts keys in place.
+func insertKeys(ctx context.Context, w *wtx, keys []mergeKey, byTime bool) error {
+	bucket := func(k mergeKey) int64 {
+		if byTime {
+			return keyBucket(k.published)
+		}
+		return 0
+	}
 	slices.SortFunc(keys, func(a, b mergeKey) int {
-		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.published, b.published), cmp.Compare(a.entryID, b.entryID))
+		return cmp.Or(cmp.Compare(bucket(a), bucket(b)), cmp.Compare(a.key, b.key),
+			cmp.Compare(a.published, b.published), cmp.Compare(a.entryID, b.entryID))
 	})
+	head, width := `INSERT OR IGNORE INTO merge_keys (bucket, key, published, entry_id) VALUES `, 4
+	if !byTime {
+		head, width = `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES `, 3
+	}
+	// Written as they are listed: the arguments of thousands of rows at
+	// once took megabytes of the heap.
 	var rows rowBatch
 	for i, k := range keys {
-		rows.add(k.key, k.published, k.entryID)
-		if len(rows.args) < 32*3 && i < len(keys)-1 {
-			continue // written as listed, as endKeys does
+		if byTime {
+			rows.add(bucket(k))
 		}
-		if err := rows.write(ctx, w, `INSERT OR IGNORE INTO merge_keys (key, published, entry_id) VALUES `, 3); err != nil {
+		rows.add(k.key, k.published, k.entryID)
+		if len(rows.args) < 32*width && i < len(keys)-1 {
+			continue
+		}
+		if err := rows.write(ctx, w, head, width); err != nil {
 			return err
 		}
 	}
@@ -614,22 +637,8 @@ func (w *wtx) endKeys(ctx context.Context) ([]mergeKey, error) {
 	} else {
 		held = append(held, w.newKeys...)
 	}
-	// In the index's order, each leaf is visited once.
-	slices.SortFunc(write, func(a, b mergeKey) int {
-		return cmp.Or(cmp.Compare(keyBucket(a.published), keyBucket(b.published)), cmp.Compare(a.key, b.key),
-			cmp.Compare(a.published, b.published), cmp.Compare(a.entryID, b.entryID))
-	})
-	// Written as they are listed: the arguments of thousands of rows at
-	// once took megabytes of the heap.
-	var rows rowBatch
-	for i, k := range write {
-		rows.add(keyBucket(k.published), k.key, k.published, k.entryID)
-		if len(rows.args) < 32*4 && i < len(write)-1 {
-			continue
-		}
-		if err := rows.write(ctx, w, `INSERT OR IGNORE INTO merge_keys (bucket, key, published, entry_id) VALUES `, 4); err != nil {
-			return nil, fmt.Errorf("insert merge keys: %w", err)
-		}
+	if err := insertKeys(ctx, w, write, true); err != nil {
+		return nil, fmt.Errorf("insert merge keys: %w", err)
 	}
 	// With none held, every entry this process saved has its keys in the
 	// store, or needs none.
