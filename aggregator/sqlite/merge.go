@@ -128,7 +128,7 @@ type querier interface {
 // title within the window, or a text the merge policy matches. It returns
 // 0 when there is none.
 func findStory(ctx context.Context, q querier, names *nameSigs, rec *aggregator.FetchRecord, e *aggregator.Entry, after, upTo int64) (int64, error) {
-	items, err := findStories(ctx, q, names, rec, []*aggregator.Entry{e}, after, upTo, math.MaxInt64)
+	items, err := findStories(ctx, q, names, rec, []*aggregator.Entry{e}, after, upTo, upTo, math.MaxInt64)
 	if err != nil {
 		return 0, err
 	}
@@ -149,7 +149,11 @@ func findStory(ctx context.Context, q querier, names *nameSigs, rec *aggregator.
 // that remembers the last days' entries searches the store for none but
 // links, however large the store (at 50,000 stored, a poll of 40 entries
 // saved in 0.73× the time, `BenchmarkSave`).
-func findStories(ctx context.Context, q querier, names *nameSigs, rec *aggregator.FetchRecord, es []*aggregator.Entry, after, upTo, latest int64) ([]int64, error) {
+//
+// Links and titles are looked up in (after, upTo], sketch keys in (after,
+// keysUpTo]: memory keeps the keys of entries it forgot (farRun) longer
+// than their links and titles.
+func findStories(ctx context.Context, q querier, names *nameSigs, rec *aggregator.FetchRecord, es []*aggregator.Entry, after, upTo, keysUpTo, latest int64) ([]int64, error) {
 	found := make([]int64, len(es))
 	if rec.Merge.Disabled || rec.Source.NoMerge || len(es) == 0 {
 		return found, nil
@@ -253,7 +257,7 @@ func findStories(ctx context.Context, q querier, names *nameSigs, rec *aggregato
 	// any key.
 	var halves []probeHalf
 	for _, i := range rest {
-		if found[i] != 0 {
+		if found[i] != 0 || keysUpTo <= after {
 			continue
 		}
 		for _, k := range fingerprintKeys(es[i].Fingerprint) {
@@ -266,7 +270,7 @@ func findStories(ctx context.Context, q querier, names *nameSigs, rec *aggregato
 	if len(halves) == 0 {
 		return found, nil
 	}
-	shared, err := sharedKeys(ctx, q, halves, len(es), after, upTo)
+	shared, err := sharedKeys(ctx, q, halves, len(es), after, keysUpTo)
 	if err != nil {
 		return nil, fmt.Errorf("look up keys: %w", err)
 	}
@@ -555,12 +559,13 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord, field
 		return nil, fmt.Errorf("plan merges: %w", err)
 	}
 	// The store is searched only where memory does not reach: entries
-	// older than this process's (or than what it still remembers), or all
-	// of them when another process has written meanwhile (whose dates
-	// this process does not know).
-	floor, latest := db.recent.floor()
+	// older than this process's (or than what it still remembers; for
+	// sketch keys, than the keys it keeps of those it forgot), or all of
+	// them when another process has written meanwhile (whose dates this
+	// process does not know).
+	floor, keysFloor, latest := db.recent.floor()
 	if !db.recent.covers(floor, plan.upTo) {
-		floor, latest = plan.upTo, math.MaxInt64
+		floor, keysFloor, latest = plan.upTo, plan.upTo, math.MaxInt64
 	}
 	known, err := db.knownKeys(ctx, rec)
 	if err != nil {
@@ -610,7 +615,7 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord, field
 	for j, i := range unmatched {
 		es[j] = &rec.Entries[i]
 	}
-	items, err := findStories(ctx, db.reader, &db.names, rec, es, 0, floor, latest)
+	items, err := findStories(ctx, db.reader, &db.names, rec, es, 0, floor, keysFloor, latest)
 	if err != nil {
 		return nil, fmt.Errorf("plan merges: %w", err)
 	}

@@ -12,8 +12,9 @@ import (
 const maxNameSigs = 1 << 21
 
 // nameSigs remembers the names signature (aggregator.NamesSig) of each
-// entry this process saved, by id, so that the store's search rules out
-// look-alikes before it reads their rows. At 5,000 farm feeds a cold
+// entry this process saved, by id, so that the store's search, and
+// memory for the entries it keeps only the keys of (farRun), rule out
+// look-alikes before their rows are read. At 5,000 farm feeds a cold
 // poll read a million candidates' rows, each a random page, and 98 % of
 // them failed on the names. Entries saved before the process started
 // are not known, and are read as before; so is an entry whose text
@@ -90,4 +91,12 @@ func (n *nameSigs) sigLocked(id int64) uint64 {
 		return n.sigs[i]
 	}
 	return 0
+}
+
+// mayShareOne reports whether entry id's known names can pass
+// aggregator.SameNameKeys against keys.
+func (n *nameSigs) mayShareOne(keys []uint64, id int64) bool {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	return aggregator.MayShareNames(keys, n.sigLocked(id))
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/gleaner/gleaner/aggregator"
 )
@@ -30,9 +31,10 @@ import (
 // since its plan, a few hundred at most: those it reads in full from the
 // tail, the keys of the tailSize entries saved last.
 const (
-	recentSize  = 32768 // entries
-	nearPerSide = 16    // entries a key, published before and after
-	tailSize    = 2048  // entries
+	recentSize  = 32768  // entries
+	farSize     = 229376 // entries memory forgot whose keys it keeps (farRun)
+	nearPerSide = 16     // entries a key, published before and after
+	tailSize    = 2048   // entries
 )
 
 // recentEntry is what candidate search needs of an entry this process
@@ -108,6 +110,18 @@ type recentIndex struct {
 	// would not fit in their 32 bits.
 	idBase int64
 	hits   hitCounts // scratch, kept between lookups
+	// The key refs of entries memory forgot, in runs, oldest first: of
+	// the farCap entries forgotten last, those forgotten within a merge
+	// window, as long as this process wrote every entry since it opened
+	// the store. Their names signatures are in names.
+	far        []*farRun
+	farCap     int64 // entries; farSize unless a test says otherwise
+	farDropped int64 // the newest id of the runs dropped
+	window     int64 // the widest merge span asked for, in milliseconds
+	names      *nameSigs
+	now        func() time.Time // time.Now unless a test says otherwise
+	lists      [][]recentRef    // scratch for lookups
+	pos        []int
 }
 
 // add remembers an entry saved with the given fingerprint keys.
@@ -227,7 +241,8 @@ func (r *recentIndex) sourceNo(name string) int32 {
 	return n
 }
 
-// rebuild drops what refers to entries no longer remembered.
+// rebuild drops what refers to entries no longer remembered, and freezes
+// the key refs of those forgotten since the last rebuild in a run.
 func (r *recentIndex) rebuild() {
 	gone := func(ref recentRef) bool { return r.entries.find(r.idBase+int64(ref.id)) == nil }
 	for k, l := range r.tail {
@@ -238,14 +253,33 @@ func (r *recentIndex) rebuild() {
 		}
 	}
 	r.inTime = 0
+	farFloor := r.farFloorLocked()
+	var forgotten []keyedRef
 	for k, l := range r.byTime {
-		if l = slices.DeleteFunc(l, gone); len(l) == 0 {
+		kept := l[:0]
+		for _, ref := range l {
+			switch id := r.idBase + int64(ref.id); {
+			case id <= r.evicted:
+				if id > farFloor {
+					forgotten = append(forgotten, keyedRef{k, ref})
+				}
+			case r.entries.find(id) != nil:
+				kept = append(kept, ref)
+			}
+		}
+		if len(kept) == 0 {
 			delete(r.byTime, k)
 			continue
 		}
-		r.byTime[k] = slices.Clip(l)
-		r.inTime += len(l)
+		r.byTime[k] = slices.Clip(kept)
+		r.inTime += len(kept)
 	}
+	if len(forgotten) > 0 {
+		slices.SortFunc(forgotten, compareKeyed)
+		r.far = append(r.far, newFarRun(forgotten, r.evicted, r.clock()))
+		r.compactFar()
+	}
+	r.dropFar()
 	r.byLink, r.byTitle = map[uint64]int64{}, map[uint64]int64{}
 	for i := range r.entries.len() {
 		r.indexTexts(r.entries.at(i))
@@ -260,6 +294,7 @@ func (r *recentIndex) rebase(newest int64) {
 	if r.entries.len() > 0 {
 		base = max(base, r.entries.at(0).id-1)
 	}
+	r.dropFarUpTo(r.evicted) // their refs are by the old base
 	move := func(lists map[int64][]recentRef) int {
 		n := 0
 		for k, l := range lists {
@@ -297,10 +332,11 @@ func (r *recentIndex) forget(ids []int64) {
 
 // floor is the newest id memory cannot vouch for: the newest entry when
 // the process opened the store (openedAt), or the newest it has forgotten
-// since; and the newest published date among the entries up to it
-// (math.MaxInt64 when it is not known). Entries keep the date they came
-// with.
-func (r *recentIndex) floor() (id, latest int64) {
+// since; the newest id of whose keys memory holds none (keys: at most
+// floor, less where it keeps keys of entries it forgot); and the newest
+// published date among the entries up to floor (math.MaxInt64 when it is
+// not known). Entries keep the date they came with.
+func (r *recentIndex) floor() (id, keys, latest int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	latest = r.publishedAtOpen
@@ -310,7 +346,76 @@ func (r *recentIndex) floor() (id, latest int64) {
 	case r.evicted != 0:
 		latest = max(latest, r.evictedPublished)
 	}
-	return max(r.openedAt, r.evicted), latest
+	return max(r.openedAt, r.evicted), r.farFloorLocked(), latest
+}
+
+// farFloorLocked is the newest id of whose keys memory holds none.
+func (r *recentIndex) farFloorLocked() int64 {
+	if r.unknown {
+		return max(r.openedAt, r.evicted)
+	}
+	return max(r.openedAt, r.farDropped, r.evicted-r.farCapacity())
+}
+
+func (r *recentIndex) farCapacity() int64 { return cmp.Or(r.farCap, farSize) }
+
+func (r *recentIndex) clock() time.Time {
+	if r.now != nil {
+		return r.now()
+	}
+	return time.Now()
+}
+
+// compactFar merges the newest runs while the one before is at most
+// twice as large (so that a lookup reads a few runs, not one a rebuild),
+// up to a quarter of what the runs may hold (so that dropping the oldest
+// frees memory as it goes).
+func (r *recentIndex) compactFar() {
+	largest := int(aggregator.SketchSize * r.farCapacity() / 4)
+	for n := len(r.far); n >= 2; n = len(r.far) {
+		a, b := r.far[n-2], r.far[n-1]
+		if len(a.refs) > 2*len(b.refs) || len(a.refs)+len(b.refs) > largest {
+			return
+		}
+		merged := mergeFarRuns(a, b)
+		a.release()
+		b.release()
+		r.far = append(r.far[:n-2], merged)
+	}
+}
+
+// dropFar drops the runs memory no longer keeps: beyond farCap entries
+// back, frozen more than a merge window ago, or all of them once another
+// process's entries came between this one's.
+func (r *recentIndex) dropFar() {
+	window := time.Duration(cmp.Or(r.window, aggregator.DefaultMergeWindow.Milliseconds())) * time.Millisecond
+	for len(r.far) > 0 {
+		run := r.far[0]
+		if !r.unknown && run.lastID > r.evicted-r.farCapacity() && r.clock().Sub(run.made) <= window {
+			return
+		}
+		r.dropFarUpTo(run.lastID)
+	}
+}
+
+// release gives back the memory of the runs, which are not read again
+// (the keys floor stays past them).
+func (r *recentIndex) release() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.dropFarUpTo(math.MaxInt64)
+}
+
+// dropFarUpTo drops the runs holding no entry newer than id.
+func (r *recentIndex) dropFarUpTo(id int64) {
+	for len(r.far) > 0 && r.far[0].lastID <= id {
+		r.farDropped = max(r.farDropped, r.far[0].lastID)
+		r.far[0].release()
+		r.far = r.far[1:]
+	}
+	if id >= r.evicted {
+		r.farDropped = max(r.farDropped, id)
+	}
 }
 
 // covers reports whether memory holds every entry with an id in
@@ -370,14 +475,27 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 	from, to := refSeconds(pub-span), refSeconds(pub+span)
 	visit := func(x *recentRef) {
 		if x.source != source && x.published >= from && x.published <= to {
-			r.hits.add(r.idBase + int64(x.id))
+			r.hits.add(r.idBase+int64(x.id), x.published)
 		}
 	}
+	r.window = max(r.window, span)
 	for _, k := range keys {
 		if after == 0 || after+1 < r.tailFrom {
-			// A plan: those published nearest. (Or, rarely, more was
-			// saved since a plan than the tail holds.)
-			nearest(r.byTime[k], refSeconds(pub), max(after, r.evicted)-r.idBase, visit)
+			// A plan: those published nearest, in memory's lists and in
+			// the runs of those it forgot. (Or, rarely, more was saved
+			// since a plan than the tail holds.)
+			lists := append(r.lists[:0], r.byTime[k])
+			for _, run := range r.far {
+				if l := run.list(k); len(l) > 0 {
+					lists = append(lists, l)
+				}
+			}
+			if len(r.pos) < 2*len(lists) {
+				r.pos = make([]int, 2*len(lists))
+			}
+			nearestAcross(lists, refSeconds(pub), max(after, r.farFloorLocked())-r.idBase, visit, r.pos)
+			clear(lists) // no run's memory is held past the lookup
+			r.lists = lists
 			continue
 		}
 		l := r.tail[k] // since a plan: every one, newest first
@@ -396,8 +514,14 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 			continue
 		}
 		// Names and numbers veto look-alikes before their text is read.
-		if x := r.entries.find(hit.id); ok(x) && aggregator.SameNameKeys(f.nameKeys, r.entries.names(x)) {
+		x := r.entries.find(hit.id)
+		if ok(x) && aggregator.SameNameKeys(f.nameKeys, r.entries.names(x)) {
 			found = append(found, candidate{hit.id, x.published, int(hit.n)})
+		}
+		// Of an entry memory forgot but for its keys, the ref gave source
+		// and date; its names signature (if known) is what is left.
+		if x == nil && hit.id <= r.evicted && (r.names == nil || r.names.mayShareOne(f.nameKeys, hit.id)) {
+			found = append(found, candidate{hit.id, int64(hit.published) * 1000, int(hit.n)})
 		}
 	}
 	r.hits.reset()
@@ -510,11 +634,12 @@ type hitCounts struct {
 }
 
 type hitSlot struct {
-	id int64
-	n  int32
+	id        int64
+	n         int32
+	published uint32 // the ref's, for entries memory keeps only keys of
 }
 
-func (h *hitCounts) add(id int64) {
+func (h *hitCounts) add(id int64, published uint32) {
 	if 2*(len(h.used)+1) > len(h.slots) {
 		h.grow()
 	}
@@ -524,7 +649,7 @@ func (h *hitCounts) add(id int64) {
 			s.n++
 			return
 		case 0:
-			*s = hitSlot{id, 1}
+			*s = hitSlot{id, 1, published}
 			h.used = append(h.used, int32(i))
 			return
 		}

@@ -18,16 +18,16 @@ type modelEntry struct {
 }
 
 // modelCandidates is candidates' contract, computed by brute force over
-// the live entries: for a plan (after 0), under each key the nearestPerSide
-// live entries above the eviction floor on either side of pub in
-// (published, id) order; since a plan, every live entry above after.
+// the entries whose keys memory holds: for a plan (after 0), under each
+// key the nearestPerSide entries above floor on either side of pub in
+// (published, id) order; since a plan, every entry above after.
 // Then those sharing two keys, from other sources, in the window, the
 // maxCandidates sharing most, nearest in time, newest.
-func modelCandidates(live []modelEntry, floor int64, e modelEntry, after int64, span int64) []int64 {
+func modelCandidates(keyed []modelEntry, floor int64, e modelEntry, after int64, span int64) []int64 {
 	shared := map[int64]int{}
 	for _, k := range e.keys {
 		var under []modelEntry
-		for _, x := range live {
+		for _, x := range keyed {
 			if slices.Contains(x.keys, k) && x.id > max(after, floor) {
 				under = append(under, x)
 			}
@@ -50,7 +50,7 @@ func modelCandidates(live []modelEntry, floor int64, e modelEntry, after int64, 
 		n        int
 	}
 	var found []cand
-	for _, x := range live {
+	for _, x := range keyed {
 		if n := shared[x.id]; n >= 2 {
 			found = append(found, cand{x.id, max(x.published-e.published, e.published-x.published), n})
 		}
@@ -65,8 +65,9 @@ func modelCandidates(live []modelEntry, floor int64, e modelEntry, after int64, 
 }
 
 // TestRecentCandidatesAgainstModel drives memory through adds past its
-// size (evictions, rebuilds, tail trims) and rolled-back transactions,
-// and checks each lookup against the brute-force model.
+// size (evictions, rebuilds, runs of forgotten entries' keys made, merged
+// and dropped, tail trims) and rolled-back transactions, and checks each
+// lookup against the brute-force model.
 func TestRecentCandidatesAgainstModel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fills memory past its size")
@@ -90,14 +91,15 @@ func TestRecentCandidatesAgainstModel(t *testing.T) {
 		return modelEntry{id: id, published: millis(base) + rng.Int64N(days*86400)*1000,
 			source: string(rune('a' + rng.IntN(20))), keys: drawKeys()}
 	}
-	var r recentIndex
-	var live []modelEntry // in id order
+	const farCap = 3000
+	r := recentIndex{farCap: farCap}
+	var live, all []modelEntry // in id order: what memory holds, what was saved
 	floor, next := int64(0), int64(1)
 	rec := &aggregator.FetchRecord{}
 	span := rec.Merge.Span().Milliseconds()
 	add := func(x modelEntry) {
 		r.add(recentEntry{id: x.id, itemID: x.id, published: x.published, source: x.source, mergeable: true}, x.keys)
-		live = append(live, x)
+		live, all = append(live, x), append(all, x)
 		if len(live) > recentSize {
 			floor = max(floor, live[0].id)
 			live = live[1:]
@@ -114,12 +116,12 @@ func TestRecentCandidatesAgainstModel(t *testing.T) {
 		f := fieldsOf(entry)
 		_, got := r.candidates(rec, entry, &f, after)
 		slices.Sort(got)
-		if want := modelCandidates(live, floor, e, after, span); !slices.Equal(got, want) {
+		if want := modelCandidates(all, max(0, floor-farCap), e, after, span); !slices.Equal(got, want) {
 			t.Fatalf("step %d, after %d: candidates %v, model %v", step, after, got, want)
 		}
 	}
 	lookups := 0
-	for step := 0; step < recentSize+3*tailSize; step++ {
+	for step := 0; step < recentSize+4*farCap; step++ {
 		add(draw(next))
 		next++
 		switch {
@@ -130,7 +132,7 @@ func TestRecentCandidatesAgainstModel(t *testing.T) {
 				gone = append(gone, x.id)
 			}
 			r.forget(gone)
-			live = live[:len(live)-n]
+			live, all = live[:len(live)-n], all[:len(all)-n]
 			next = gone[0]
 		case step%97 == 0:
 			check(step, 0) // a plan
@@ -139,8 +141,9 @@ func TestRecentCandidatesAgainstModel(t *testing.T) {
 			lookups += 2
 		}
 	}
-	if r.tailFrom <= 1 || floor == 0 {
-		t.Fatalf("the run never trimmed the tail (from %d) or evicted (floor %d)", r.tailFrom, floor)
+	if r.tailFrom <= 1 || floor == 0 || r.farDropped == 0 || len(r.far) == 0 {
+		t.Fatalf("the run never trimmed the tail (from %d), evicted (floor %d), or dropped a run of forgotten keys (%d) and kept one (%d)",
+			r.tailFrom, floor, r.farDropped, len(r.far))
 	}
 	t.Logf("%d lookups matched the model; %d entries live, eviction floor %d", lookups, len(live), floor)
 }

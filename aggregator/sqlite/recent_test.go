@@ -125,7 +125,7 @@ func TestHitCounts(t *testing.T) {
 				order = append(order, id)
 			}
 			want[id]++
-			h.add(id)
+			h.add(id, 0)
 		}
 		var got []int64
 		for _, i := range h.used {
@@ -159,12 +159,13 @@ func TestFloorKnowsForgottenDates(t *testing.T) {
 		saved      int64 // entries this process saves
 		skip       int64 // an id another process took (0: none)
 		wantFloor  int64
+		wantKeys   int64 // the floor of the keys memory holds
 		wantLatest int64
 	}{
-		{"nothing forgotten", recentSize, 0, openedAt, atOpen},
-		{"forgotten, every id its own", recentSize + 10, 0, openedAt + 10, late},
-		{"another process's entry between its own", recentSize + 10, openedAt + 3, openedAt + 11, math.MaxInt64},
-		{"another process's entry first", recentSize + 10, openedAt + 1, openedAt + 11, math.MaxInt64},
+		{"nothing forgotten", recentSize, 0, openedAt, openedAt, atOpen},
+		{"forgotten, every id its own", recentSize + 10, 0, openedAt + 10, openedAt, late},
+		{"another process's entry between its own", recentSize + 10, openedAt + 3, openedAt + 11, openedAt + 11, math.MaxInt64},
+		{"another process's entry first", recentSize + 10, openedAt + 1, openedAt + 11, openedAt + 11, math.MaxInt64},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -180,9 +181,9 @@ func TestFloorKnowsForgottenDates(t *testing.T) {
 				}
 				r.add(recentEntry{id: id, itemID: id, published: published, source: "a", mergeable: true}, []int64{id % 97})
 			}
-			floor, latest := r.floor()
-			if floor != tt.wantFloor || latest != tt.wantLatest {
-				t.Errorf("floor = %d, %d; want %d, %d", floor, latest, tt.wantFloor, tt.wantLatest)
+			floor, keys, latest := r.floor()
+			if floor != tt.wantFloor || keys != tt.wantKeys || latest != tt.wantLatest {
+				t.Errorf("floor = %d, %d, %d; want %d, %d, %d", floor, keys, latest, tt.wantFloor, tt.wantKeys, tt.wantLatest)
 			}
 		})
 	}

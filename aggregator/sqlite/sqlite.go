@@ -203,6 +203,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
 	db.recent.openedAt, db.recent.publishedAtOpen = db.openedAt, publishedAtOpen
+	db.recent.names = &db.names
 	if err := db.repairMergeKeys(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", file, err)
@@ -300,6 +301,7 @@ func (db *DB) Close() error {
 	held := db.writeHeldKeys()
 	db.reader.close()
 	db.prepared.close()
+	db.recent.release()
 	return errors.Join(held, checkpoints, db.read.Close(), db.write.Close())
 }
 

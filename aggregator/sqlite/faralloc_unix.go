@@ -1,0 +1,34 @@
+//go:build unix
+
+package sqlite
+
+import (
+	"syscall"
+	"unsafe"
+)
+
+// farAlloc gives a run's arrays in one block mapped outside the Go heap:
+// the collector lets the heap grow to twice what is live, and runs are
+// large, long-lived and hold no pointers. Should mapping fail, they come
+// from the heap.
+func farAlloc(nKeys, nRefs int) (keys []int64, starts []int32, refs []recentRef, mem []byte) {
+	size := nKeys*8 + nRefs*int(unsafe.Sizeof(recentRef{})) + (nKeys+1)*4
+	mem, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		return make([]int64, nKeys), make([]int32, nKeys+1), make([]recentRef, nRefs), nil
+	}
+	at := unsafe.Pointer(unsafe.SliceData(mem))
+	keys = unsafe.Slice((*int64)(at), nKeys)
+	at = unsafe.Add(at, nKeys*8)
+	refs = unsafe.Slice((*recentRef)(at), nRefs)
+	at = unsafe.Add(at, nRefs*int(unsafe.Sizeof(recentRef{})))
+	starts = unsafe.Slice((*int32)(at), nKeys+1)
+	return keys, starts, refs, mem
+}
+
+// farFree unmaps what farAlloc mapped.
+func farFree(mem []byte) {
+	if mem != nil {
+		_ = syscall.Munmap(mem) // only fails for a block it did not map
+	}
+}

@@ -1,0 +1,148 @@
+package sqlite
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregator"
+)
+
+// TestFarRuns freezes refs in runs as rebuilds do, merges them as
+// compactFar does, and checks every key's list against the refs sorted
+// by brute force, and nearestAcross over the runs apart against nearest
+// over the one merged list.
+func TestFarRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	made := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	var all []keyedRef
+	var runs []*farRun
+	id := uint32(0)
+	for chunk := range 7 {
+		var refs []keyedRef
+		for range 50 + rng.IntN(400) {
+			id++
+			for k := range 1 + rng.IntN(4) {
+				key := int64(rng.ExpFloat64()*20) + int64(k)*1000 // some keys under most entries
+				refs = append(refs, keyedRef{key, recentRef{id: id, published: uint32(rng.IntN(5000)), source: int32(chunk)}})
+			}
+		}
+		slices.SortFunc(refs, compareKeyed)
+		refs = slices.CompactFunc(refs, func(a, b keyedRef) bool { return a.key == b.key && a.ref.id == b.ref.id })
+		all = append(all, refs...)
+		runs = append(runs, newFarRun(refs, int64(id), made))
+	}
+	slices.SortFunc(all, compareKeyed)
+	want := map[int64][]recentRef{}
+	for _, r := range all {
+		want[r.key] = append(want[r.key], r.ref)
+	}
+
+	merged := runs[0]
+	for _, run := range runs[1:] {
+		merged = mergeFarRuns(merged, run)
+	}
+	if merged.lastID != int64(id) || len(merged.keys) != len(want) || len(merged.refs) != len(all) {
+		t.Fatalf("merged run: last id %d, %d keys, %d refs; want %d, %d, %d", merged.lastID, len(merged.keys), len(merged.refs), id, len(want), len(all))
+	}
+	for key, refs := range want {
+		if got := merged.list(key); !slices.Equal(got, refs) {
+			t.Fatalf("key %d: merged run lists %v, want %v", key, got, refs)
+		}
+	}
+	if got := merged.list(-1); got != nil {
+		t.Errorf("a key no ref has lists %v", got)
+	}
+
+	for key := range want {
+		lists := make([][]recentRef, 0, len(runs))
+		for _, run := range runs {
+			if l := run.list(key); len(l) > 0 {
+				lists = append(lists, l)
+			}
+		}
+		pos := make([]int, 2*len(lists))
+		for range 20 {
+			pub, floor := uint32(rng.IntN(5200)), int64(rng.IntN(int(id)))-1
+			var across, one []uint32
+			nearestAcross(lists, pub, floor, func(r *recentRef) { across = append(across, r.id) }, pos)
+			nearest(want[key], pub, floor, func(r *recentRef) { one = append(one, r.id) })
+			if !slices.Equal(across, one) {
+				t.Fatalf("key %d, pub %d, floor %d: across %d runs %v, one list %v", key, pub, floor, len(lists), across, one)
+			}
+		}
+	}
+	for _, run := range append(runs, merged) {
+		run.release()
+	}
+}
+
+// TestFarCandidates: entries memory forgot are offered by their keys,
+// unless their names signature rules them out, and are no longer
+// offered once their run is dropped (beyond farCap entries back, or
+// frozen more than a merge window ago).
+func TestFarCandidates(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	clock := now
+	sketch := []uint64{1 << 8, 2 << 8, 3 << 8}
+	keys := fingerprintKeys(aggregator.Fingerprint{Sketch: sketch})
+	names := &nameSigs{}
+	r := recentIndex{names: names, farCap: 40_000, now: func() time.Time { return clock }}
+	// The first 100 entries are published id seconds after noon, the
+	// rest a week earlier, out of every lookup's window: memory forgets
+	// the first 100 and keeps their keys.
+	nameKeys := aggregator.NameKeys([]string{"Acme"})
+	other := aggregator.NameKeys([]string{"Globex"})
+	for id := int64(1); id <= recentSize+100; id++ {
+		published := now.Add(time.Duration(id) * time.Second)
+		if id > 100 {
+			published = now.Add(-7 * 24 * time.Hour)
+		}
+		r.add(recentEntry{id: id, itemID: id, published: millis(published), source: "a", mergeable: true}, keys)
+		sig := aggregator.NamesSig(nameKeys)
+		if id%2 == 0 {
+			sig = aggregator.NamesSig(other)
+		}
+		names.set(id, sig)
+	}
+	rec := &aggregator.FetchRecord{Source: aggregator.Source{Name: "b"}}
+	e := &aggregator.Entry{Source: "b", Published: now.Add(50 * time.Second), Fingerprint: aggregator.Fingerprint{Sketch: sketch, Names: []string{"Acme"}}}
+	f := fieldsOf(e)
+	offered := func() []int64 {
+		_, ids := r.candidates(rec, e, &f, 0)
+		slices.Sort(ids)
+		return ids
+	}
+	odd := func(from, to int64) (ids []int64) {
+		for id := from; id <= to; id += 2 {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	// The nearest 16 on either side are ids 34-65; of them the odd ones
+	// pass the names.
+	if got, want := offered(), odd(35, 65); !slices.Equal(got, want) {
+		t.Fatalf("before any rebuild: offered %v, want %v", got, want)
+	}
+	r.mu.Lock()
+	r.rebuild()
+	r.mu.Unlock()
+	if len(r.far) != 1 {
+		t.Fatalf("%d runs after a rebuild, want 1", len(r.far))
+	}
+	if got, want := offered(), odd(35, 65); !slices.Equal(got, want) {
+		t.Fatalf("from a run: offered %v, want %v", got, want)
+	}
+
+	clock = now.Add(aggregator.DefaultMergeWindow + time.Minute)
+	r.mu.Lock()
+	r.rebuild()
+	r.mu.Unlock()
+	if got := offered(); len(got) != 0 || len(r.far) != 0 {
+		t.Fatalf("a run frozen more than a window ago: offered %v, %d runs left", got, len(r.far))
+	}
+	if _, keysFloor, _ := r.floor(); keysFloor != 100 {
+		t.Errorf("keys floor %d after the run went, want 100", keysFloor)
+	}
+}
