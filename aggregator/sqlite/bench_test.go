@@ -122,8 +122,22 @@ func BenchmarkMergeLookup(b *testing.B) {
 // is full: recentSize entries from 600 sources over three days, their
 // sketch keys drawn with the skew of real text (on the benchmark farm's
 // 600 feeds, 192,000 keys of 24,000 entries were 9,563 distinct ones,
-// a few filed under thousands of entries).
+// a few filed under thousands of entries); and with the keys of farSize
+// forgotten entries too, in runs, as after a cold import of thousands
+// of feeds.
 func BenchmarkRecentCandidates(b *testing.B) {
+	for _, bb := range []struct {
+		name  string
+		saved int64
+	}{
+		{"memory", recentSize},
+		{"memory+forgotten", recentSize + farSize},
+	} {
+		b.Run(bb.name, func(b *testing.B) { benchmarkRecentCandidates(b, bb.saved) })
+	}
+}
+
+func benchmarkRecentCandidates(b *testing.B, saved int64) {
 	rng := rand.New(rand.NewPCG(7, 1))
 	zipf := rand.NewZipf(rng, 1.5, 4, 60000)
 	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -145,15 +159,18 @@ func BenchmarkRecentCandidates(b *testing.B) {
 		}
 		return names
 	}
-	var r recentIndex
+	r := recentIndex{names: &nameSigs{}}
+	defer r.release()
 	distinct := map[int64]bool{}
-	for id := int64(1); id <= recentSize; id++ {
+	for id := int64(1); id <= saved; id++ {
 		keys := drawKeys()
 		for _, k := range keys {
 			distinct[k] = true
 		}
+		names := aggregator.NameKeys(drawNames())
 		r.add(recentEntry{id: id, itemID: id, published: millis(base) + rng.Int64N(3*86400)*1000,
-			source: fmt.Sprint("feed-", rng.IntN(600)), mergeable: true, names: aggregator.NameKeys(drawNames())}, keys)
+			source: fmt.Sprint("feed-", rng.IntN(600)), mergeable: true, names: names}, keys)
+		r.names.set(id, aggregator.NamesSig(names))
 	}
 	probes := make([]aggregator.Entry, 256)
 	for i := range probes {
@@ -176,5 +193,6 @@ func BenchmarkRecentCandidates(b *testing.B) {
 		found += len(ids)
 	}
 	b.ReportMetric(float64(len(distinct)), "keys")
+	b.ReportMetric(float64(len(r.far)), "runs")
 	b.ReportMetric(float64(found)/float64(b.N), "candidates/op")
 }

@@ -484,16 +484,17 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 			// A plan: those published nearest, in memory's lists and in
 			// the runs of those it forgot. (Or, rarely, more was saved
 			// since a plan than the tail holds.)
+			floor := max(after, r.farFloorLocked())
 			lists := append(r.lists[:0], r.byTime[k])
 			for _, run := range r.far {
-				if l := run.list(k); len(l) > 0 {
+				if l := run.list(k); len(l) > 0 && run.lastID > floor {
 					lists = append(lists, l)
 				}
 			}
 			if len(r.pos) < 2*len(lists) {
 				r.pos = make([]int, 2*len(lists))
 			}
-			nearestAcross(lists, refSeconds(pub), max(after, r.farFloorLocked())-r.idBase, visit, r.pos)
+			nearestAcross(lists, refSeconds(pub), floor-r.idBase, visit, r.pos)
 			clear(lists) // no run's memory is held past the lookup
 			r.lists = lists
 			continue
