@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"time"
 )
@@ -15,48 +16,48 @@ import (
 // that they cost their size once and not again as the collector's
 // headroom.
 type farRun struct {
-	keys   []int64     // distinct, ascending
-	starts []int32     // keys[i]'s refs are refs[starts[i]:starts[i+1]]
-	refs   []recentRef // by key, then published and id
-	lastID int64       // the newest entry it holds refs of
-	made   time.Time   // when its newest part was frozen
-	mem    []byte      // what farAlloc gave, for farFree
+	keys           []int64     // distinct, ascending
+	starts         []int32     // keys[i]'s refs are refs[starts[i]:starts[i+1]]
+	refs           []recentRef // by key, then published and id
+	lastID         int64       // the newest entry it holds refs of
+	oldest, newest uint32      // the refs' published dates (refSeconds)
+	made           time.Time   // when its newest part was frozen
+	mem            []byte      // what farAlloc gave, for farFree
 }
 
-// keyedRef is a ref on its way into a run.
-type keyedRef struct {
-	key int64
-	ref recentRef
-}
-
-func compareKeyed(a, b keyedRef) int {
-	return cmp.Or(cmp.Compare(a.key, b.key), compareRefs(a.ref, b.ref))
+// keyRefs are the refs of one key on their way into a run, ordered by
+// compareRefs.
+type keyRefs struct {
+	key  int64
+	refs []recentRef
 }
 
 func compareRefs(a, b recentRef) int {
 	return cmp.Or(cmp.Compare(a.published, b.published), cmp.Compare(a.id, b.id))
 }
 
-// newFarRun freezes refs, which must be sorted by compareKeyed.
-func newFarRun(refs []keyedRef, lastID int64, made time.Time) *farRun {
-	distinct := 0
-	for i := range refs {
-		if i == 0 || refs[i].key != refs[i-1].key {
-			distinct++
-		}
+// newFarRun freezes the refs of distinct keys, given in ascending order.
+func newFarRun(groups []keyRefs, lastID int64, made time.Time) *farRun {
+	n := 0
+	for _, g := range groups {
+		n += len(g.refs)
 	}
-	run := &farRun{lastID: lastID, made: made}
-	run.keys, run.starts, run.refs, run.mem = farAlloc(distinct, len(refs))
-	k := 0
-	for i, r := range refs {
-		if i == 0 || r.key != refs[i-1].key {
-			run.keys[k], run.starts[k] = r.key, int32(i)
-			k++
-		}
-		run.refs[i] = r.ref
+	run := &farRun{lastID: lastID, made: made, oldest: math.MaxUint32}
+	run.keys, run.starts, run.refs, run.mem = farAlloc(len(groups), n)
+	n = 0
+	for i, g := range groups {
+		run.keys[i], run.starts[i] = g.key, int32(n)
+		n += copy(run.refs[n:], g.refs)
+		run.oldest, run.newest = min(run.oldest, g.refs[0].published), max(run.newest, g.refs[len(g.refs)-1].published)
 	}
-	run.starts[distinct] = int32(len(refs))
+	run.starts[len(groups)] = int32(n)
 	return run
+}
+
+// reaches reports whether any of the run's refs may be published in
+// [from, to] and be of an entry above floor.
+func (run *farRun) reaches(from, to uint32, floor int64) bool {
+	return run.lastID > floor && run.newest >= from && run.oldest <= to
 }
 
 // list returns the refs filed under key.
@@ -82,7 +83,7 @@ func mergeFarRuns(a, b *farRun) *farRun {
 			i, j = i+1, j+1
 		}
 	}
-	run := &farRun{lastID: max(a.lastID, b.lastID), made: b.made}
+	run := &farRun{lastID: max(a.lastID, b.lastID), made: b.made, oldest: min(a.oldest, b.oldest), newest: max(a.newest, b.newest)}
 	if a.made.After(b.made) {
 		run.made = a.made
 	}

@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"cmp"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -16,35 +18,47 @@ import (
 func TestFarRuns(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 9))
 	made := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
-	var all []keyedRef
+	want := map[int64][]recentRef{} // every run's refs by key, sorted by brute force
+	refs := 0
 	var runs []*farRun
 	id := uint32(0)
+	oldest, newest := uint32(math.MaxUint32), uint32(0)
 	for chunk := range 7 {
-		var refs []keyedRef
+		byKey := map[int64][]recentRef{}
 		for range 50 + rng.IntN(400) {
 			id++
+			published := uint32(rng.IntN(5000))
+			oldest, newest = min(oldest, published), max(newest, published)
 			for k := range 1 + rng.IntN(4) {
 				key := int64(rng.ExpFloat64()*20) + int64(k)*1000 // some keys under most entries
-				refs = append(refs, keyedRef{key, recentRef{id: id, published: uint32(rng.IntN(5000)), source: int32(chunk)}})
+				if !slices.ContainsFunc(byKey[key], func(r recentRef) bool { return r.id == id }) {
+					byKey[key] = append(byKey[key], recentRef{id: id, published: published, source: int32(chunk)})
+				}
 			}
 		}
-		slices.SortFunc(refs, compareKeyed)
-		refs = slices.CompactFunc(refs, func(a, b keyedRef) bool { return a.key == b.key && a.ref.id == b.ref.id })
-		all = append(all, refs...)
-		runs = append(runs, newFarRun(refs, int64(id), made))
+		var groups []keyRefs
+		for key, l := range byKey {
+			slices.SortFunc(l, compareRefs)
+			groups = append(groups, keyRefs{key, l})
+			want[key] = append(want[key], l...)
+			refs += len(l)
+		}
+		slices.SortFunc(groups, func(a, b keyRefs) int { return cmp.Compare(a.key, b.key) })
+		runs = append(runs, newFarRun(groups, int64(id), made))
 	}
-	slices.SortFunc(all, compareKeyed)
-	want := map[int64][]recentRef{}
-	for _, r := range all {
-		want[r.key] = append(want[r.key], r.ref)
+	for _, l := range want {
+		slices.SortFunc(l, compareRefs)
 	}
 
 	merged := runs[0]
 	for _, run := range runs[1:] {
 		merged = mergeFarRuns(merged, run)
 	}
-	if merged.lastID != int64(id) || len(merged.keys) != len(want) || len(merged.refs) != len(all) {
-		t.Fatalf("merged run: last id %d, %d keys, %d refs; want %d, %d, %d", merged.lastID, len(merged.keys), len(merged.refs), id, len(want), len(all))
+	if merged.lastID != int64(id) || len(merged.keys) != len(want) || len(merged.refs) != refs {
+		t.Fatalf("merged run: last id %d, %d keys, %d refs; want %d, %d, %d", merged.lastID, len(merged.keys), len(merged.refs), id, len(want), refs)
+	}
+	if merged.oldest != oldest || merged.newest != newest {
+		t.Errorf("merged run dated %d to %d, want %d to %d", merged.oldest, merged.newest, oldest, newest)
 	}
 	for key, refs := range want {
 		if got := merged.list(key); !slices.Equal(got, refs) {

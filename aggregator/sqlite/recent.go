@@ -253,19 +253,35 @@ func (r *recentIndex) rebuild() {
 		}
 	}
 	r.inTime = 0
+	// The forgotten refs of each key, in one array counted first (12
+	// bytes a ref), already in date order: only the keys are sorted.
 	farFloor := r.farFloorLocked()
-	var forgotten []keyedRef
+	refs, keys := 0, 0
+	for _, l := range r.byTime {
+		n := 0
+		for _, ref := range l {
+			if id := r.idBase + int64(ref.id); id <= r.evicted && id > farFloor {
+				n++
+			}
+		}
+		refs += n
+		keys += min(n, 1)
+	}
+	forgotten, groups := make([]recentRef, 0, refs), make([]keyRefs, 0, keys)
 	for k, l := range r.byTime {
-		kept := l[:0]
+		kept, from := l[:0], len(forgotten)
 		for _, ref := range l {
 			switch id := r.idBase + int64(ref.id); {
 			case id <= r.evicted:
 				if id > farFloor {
-					forgotten = append(forgotten, keyedRef{k, ref})
+					forgotten = append(forgotten, ref)
 				}
 			case r.entries.find(id) != nil:
 				kept = append(kept, ref)
 			}
+		}
+		if len(forgotten) > from {
+			groups = append(groups, keyRefs{k, forgotten[from:len(forgotten):len(forgotten)]})
 		}
 		if len(kept) == 0 {
 			delete(r.byTime, k)
@@ -274,9 +290,9 @@ func (r *recentIndex) rebuild() {
 		r.byTime[k] = slices.Clip(kept)
 		r.inTime += len(kept)
 	}
-	if len(forgotten) > 0 {
-		slices.SortFunc(forgotten, compareKeyed)
-		r.far = append(r.far, newFarRun(forgotten, r.evicted, r.clock()))
+	if len(groups) > 0 {
+		slices.SortFunc(groups, func(a, b keyRefs) int { return cmp.Compare(a.key, b.key) })
+		r.far = append(r.far, newFarRun(groups, r.evicted, r.clock()))
 		r.compactFar()
 	}
 	r.dropFar()
@@ -484,10 +500,15 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 			// A plan: those published nearest, in memory's lists and in
 			// the runs of those it forgot. (Or, rarely, more was saved
 			// since a plan than the tail holds.)
+			// A run with no ref in the window is left out: its refs
+			// would come after every ref in the window, and go unvisited.
 			floor := max(after, r.farFloorLocked())
 			lists := append(r.lists[:0], r.byTime[k])
 			for _, run := range r.far {
-				if l := run.list(k); len(l) > 0 && run.lastID > floor {
+				if !run.reaches(from, to, floor) {
+					continue
+				}
+				if l := run.list(k); len(l) > 0 {
 					lists = append(lists, l)
 				}
 			}
