@@ -160,3 +160,50 @@ func TestFarCandidates(t *testing.T) {
 		t.Errorf("keys floor %d after the run went, want 100", keysFloor)
 	}
 }
+
+// TestFarKeysKeptWhereLookupsReach: a rebuild freezes the keys of what
+// memory forgot only if a plan's window since the last rebuild reached
+// back to them; otherwise they go, and the keys floor rises to what
+// memory forgot, so that the store's search covers them.
+func TestFarKeysKeptWhereLookupsReach(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	old := now.Add(-10 * 24 * time.Hour)
+	sketch := []uint64{1 << 8, 2 << 8, 3 << 8}
+	keys := fingerprintKeys(aggregator.Fingerprint{Sketch: sketch})
+	tests := []struct {
+		name     string
+		lookupAt []time.Time
+		runs     int
+		keysAt   int64
+	}{
+		{"no window reaches the forgotten", []time.Time{now}, 0, 100},
+		{"a later window reaches them", []time.Time{now, old}, 1, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := recentIndex{}
+			defer r.release()
+			// Memory forgets the first 100, published ten days before
+			// the rest.
+			for id := int64(1); id <= recentSize+100; id++ {
+				published := now
+				if id <= 100 {
+					published = old
+				}
+				r.add(recentEntry{id: id, itemID: id, published: millis(published), source: "a", mergeable: true}, keys)
+			}
+			rec := &aggregator.FetchRecord{Source: aggregator.Source{Name: "b"}}
+			for _, at := range tt.lookupAt {
+				e := &aggregator.Entry{Source: "b", Published: at, Fingerprint: aggregator.Fingerprint{Sketch: sketch}}
+				f := fieldsOf(e)
+				r.candidates(rec, e, &f, 0)
+			}
+			r.mu.Lock()
+			r.rebuild()
+			r.mu.Unlock()
+			if _, keysAt, _ := r.floor(); len(r.far) != tt.runs || keysAt != tt.keysAt {
+				t.Errorf("%d runs, keys floor %d; want %d, %d", len(r.far), keysAt, tt.runs, tt.keysAt)
+			}
+		})
+	}
+}

@@ -118,10 +118,14 @@ type recentIndex struct {
 	farCap     int64 // entries; farSize unless a test says otherwise
 	farDropped int64 // the newest id of the runs dropped
 	window     int64 // the widest merge span asked for, in milliseconds
-	names      *nameSigs
-	now        func() time.Time // time.Now unless a test says otherwise
-	lists      [][]recentRef    // scratch for lookups
-	pos        []int
+	// reachedBack is the earliest date (refSeconds) a plan's window
+	// opened at since the last rebuild, if any did (reached).
+	reachedBack uint32
+	reached     bool
+	names       *nameSigs
+	now         func() time.Time // time.Now unless a test says otherwise
+	lists       [][]recentRef    // scratch for lookups
+	pos         []int
 }
 
 // add remembers an entry saved with the given fingerprint keys.
@@ -256,17 +260,28 @@ func (r *recentIndex) rebuild() {
 	// The forgotten refs of each key, in one array counted first (12
 	// bytes a ref), already in date order: only the keys are sorted.
 	farFloor := r.farFloorLocked()
-	refs, keys := 0, 0
+	refs, keys, newest := 0, 0, uint32(0)
 	for _, l := range r.byTime {
 		n := 0
 		for _, ref := range l {
 			if id := r.idBase + int64(ref.id); id <= r.evicted && id > farFloor {
 				n++
+				newest = max(newest, ref.published)
 			}
 		}
 		refs += n
 		keys += min(n, 1)
 	}
+	// Kept only if some lookup since the last rebuild reached back to
+	// them: where memory spans more time than a merge window (a service
+	// with a few hundred feeds), what it forgets is older than any window
+	// and the runs would only cost their upkeep. Then the keys of all it
+	// forgot go, and the store's search covers them, as for links.
+	if refs > 0 && (!r.reached || newest < r.reachedBack) {
+		r.dropFarUpTo(r.evicted)
+		farFloor, refs, keys = r.evicted, 0, 0
+	}
+	r.reached = false
 	forgotten, groups := make([]recentRef, 0, refs), make([]keyRefs, 0, keys)
 	for k, l := range r.byTime {
 		kept, from := l[:0], len(forgotten)
@@ -489,6 +504,12 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 	// evicted entries are skipped by id, and any left are caught by the
 	// lookup of those that share two keys.
 	from, to := refSeconds(pub-span), refSeconds(pub+span)
+	if after == 0 {
+		if !r.reached || from < r.reachedBack {
+			r.reachedBack = from
+		}
+		r.reached = true
+	}
 	visit := func(x *recentRef) {
 		if x.source != source && x.published >= from && x.published <= to {
 			r.hits.add(r.idBase+int64(x.id), x.published)
