@@ -516,6 +516,7 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 		}
 	}
 	r.window = max(r.window, span)
+	floor := max(after, r.farFloorLocked()) // for a plan's look through the lists
 	for _, k := range keys {
 		if after == 0 || after+1 < r.tailFrom {
 			// A plan: those published nearest, in memory's lists and in
@@ -523,7 +524,6 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 			// since a plan than the tail holds.)
 			// A run with no ref in the window is left out: its refs
 			// would come after every ref in the window, and go unvisited.
-			floor := max(after, r.farFloorLocked())
 			lists := append(r.lists[:0], r.byTime[k])
 			for _, run := range r.far {
 				if !run.reaches(from, to, floor) {
