@@ -584,15 +584,22 @@ type mergeKey struct{ key, published, entryID int64 }
 
 // keysBatch is how many held merge keys make a transaction write them,
 // on a store of the given number of entries: those of 2,048 entries
-// (sketch and title keys), or of a sixteenth of the store's. A batch reads
-// and writes about every leaf of merge_keys once it outnumbers them, so a
-// batch that grows with the index keeps the cost of a key flat: a fixed
-// one made the writer's page reads and writes grow with the square of a
-// cold sweep's length. It stays at half of what memory holds
-// (recentSize entries) at most, so that every entry memory forgets has
-// its keys in the store for lookups.
+// (sketch and title keys) while the store is no larger than memory
+// (recentSize entries), then those of half of what memory holds, the most
+// it can (every entry memory forgets must have its keys in the store for
+// lookups). A batch reads and writes about every leaf of merge_keys once
+// it outnumbers them, so a fixed small batch made the writer's page reads
+// and writes grow with the square of a cold sweep's length. A batch that
+// grew with the store (a sixteenth of its entries) kept the cost of a key
+// flat, but at 5,000 farm feeds still rewrote each leaf 20 times: a
+// third of the cold poll's WAL frames. The small batch holds a small
+// store's memory down, where holding more saved nothing (see
+// BENCHMARKS.md, eighteenth round).
 func keysBatch(entries int64) int {
-	return (aggregator.SketchSize + 1) * int(min(max(2048, entries/16), recentSize/2))
+	if entries <= recentSize {
+		return (aggregator.SketchSize + 1) * 2048
+	}
+	return (aggregator.SketchSize + 1) * recentSize / 2
 }
 
 // fileMergeKey files a new entry's merge key, held until keysBatch of
@@ -690,12 +697,14 @@ func (w *wtx) nextItemID(ctx context.Context) (int64, error) {
 }
 
 // uidsBatch is how many items' uids, held, make a transaction write
-// them, on a store of the given number of items: as keysBatch, a batch
-// that grows with the index keeps the cost of a uid flat. It stops at
-// maxUIDsBatch, which bounds the items a lookup by uid scans for those
-// held.
+// them, on a store of the given number of items: as keysBatch, 2,048
+// while the store is no larger than memory, then maxUIDsBatch, which
+// bounds the items a lookup by uid scans for those held.
 func uidsBatch(items int64) int64 {
-	return min(max(2048, items/16), maxUIDsBatch)
+	if items <= recentSize {
+		return 2048
+	}
+	return maxUIDsBatch
 }
 
 const maxUIDsBatch = 16384

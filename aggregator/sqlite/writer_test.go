@@ -98,22 +98,26 @@ func TestMergeKeysWrittenAtCommit(t *testing.T) {
 }
 
 // TestKeysBatchGrowsWithTheStore: held merge keys are written in batches
-// of 2,048 entries' keys on a small store, a sixteenth of the store's
-// entries on a larger one, and never more than half of what memory holds.
+// of 2,048 entries' keys while the store is no larger than memory, then
+// of half of what memory holds; held uids likewise, up to maxUIDsBatch.
 func TestKeysBatchGrowsWithTheStore(t *testing.T) {
 	per := aggregator.SketchSize + 1
 	tests := []struct {
 		entries int64
-		want    int // entries' worth of keys
+		want    int // entries' worth of keys, and items' uids
 	}{
 		{0, 2048},
-		{32768, 2048},
-		{160000, 10000},
+		{recentSize, 2048},
+		{recentSize + 1, recentSize / 2},
+		{160000, recentSize / 2},
 		{10_000_000, recentSize / 2},
 	}
 	for _, tt := range tests {
 		if got := keysBatch(tt.entries); got != tt.want*per {
 			t.Errorf("keysBatch(%d) = %d keys, want %d entries' (%d)", tt.entries, got, tt.want, tt.want*per)
+		}
+		if got := uidsBatch(tt.entries); got != min(int64(tt.want), maxUIDsBatch) {
+			t.Errorf("uidsBatch(%d) = %d, want %d", tt.entries, got, min(int64(tt.want), maxUIDsBatch))
 		}
 	}
 }
