@@ -171,6 +171,10 @@ type processUse struct {
 	Service time.Duration
 	CPU     time.Duration
 	PeakRSS int64 // bytes
+	// Written is what the process sent to storage, in bytes (Linux
+	// counts it as pages are dirtied, a page once until written back):
+	// what a cycle costs the disk, a card's wear on a small box.
+	Written int64
 	Output  string
 }
 
@@ -185,6 +189,7 @@ func (b *bench) runGleaner(ctx context.Context, args ...string) (processUse, err
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		use.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 		use.PeakRSS = ru.Maxrss * 1024 // kilobytes on Linux
+		use.Written = ru.Oublock * 512 // blocks of 512 bytes on Linux
 	}
 	if err != nil {
 		return use, fmt.Errorf("gleaner %s: %w\n%s", strings.Join(args, " "), err, errOut.String())

@@ -253,8 +253,8 @@ func writeCycles(w io.Writer, cycles []cycle, service bool) {
 	if service {
 		head, rule = head+" service's own |", rule+"---|"
 	}
-	fmt.Fprintln(w, head+" bare fetch (baseline) | ratio | feeds/s | items/s | CPU s | peak RSS | requests | 200 / 304 | MB sent | new entries | DB size |")
-	fmt.Fprintln(w, rule+"---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, head+" bare fetch (baseline) | ratio | feeds/s | items/s | CPU s | peak RSS | requests | 200 / 304 | MB sent | new entries | DB size | written to disk |")
+	fmt.Fprintln(w, rule+"---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, c := range cycles {
 		secs := c.Use.Wall.Seconds()
 		own := ""
@@ -263,10 +263,10 @@ func writeCycles(w io.Writer, cycles []cycle, service bool) {
 		}
 		// Peak RSS in MiB to a tenth: whole megabytes hid which side of
 		// a target of 64 a run fell.
-		fmt.Fprintf(w, "| %s | %.2f s |%s %.2f s | %.1f× | %.0f | %.0f | %.2f | %.1f MB | %d | %d / %d | %.1f | %d of %d | %.1f MB |\n",
+		fmt.Fprintf(w, "| %s | %.2f s |%s %.2f s | %.1f× | %.0f | %.0f | %.2f | %.1f MB | %d | %d / %d | %.1f | %d of %d | %.1f MB | %.1f MB |\n",
 			c.Name, secs, own, c.Baseline.Seconds(), secs/c.Baseline.Seconds(), float64(c.Feeds)/secs, float64(c.ItemsSeen)/secs,
 			c.Use.CPU.Seconds(), float64(c.Use.PeakRSS)/(1<<20), c.Requests, c.Status["200"], c.Status["304"],
-			float64(c.Bytes)/(1<<20), c.NewItems, c.Expected, float64(c.DBSize)/(1<<20))
+			float64(c.Bytes)/(1<<20), c.NewItems, c.Expected, float64(c.DBSize)/(1<<20), float64(c.Use.Written)/(1<<20))
 	}
 }
 

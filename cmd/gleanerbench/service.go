@@ -64,7 +64,7 @@ func (b *bench) serviceCycles(ctx context.Context, expectNew int) ([]cycle, erro
 		if err != nil && step.name != "cold" {
 			return nil, err
 		}
-		cpu0 := processCPU(svc.cmd.Process.Pid)
+		cpu0, written0 := processCPU(svc.cmd.Process.Pid), processWritten(svc.cmd.Process.Pid)
 		if step.name != "cold" {
 			if step.round {
 				if err := b.farmPost(ctx, "/-/round"); err != nil {
@@ -86,7 +86,7 @@ func (b *bench) serviceCycles(ctx context.Context, expectNew int) ([]cycle, erro
 			return nil, fmt.Errorf("%s sweep: %w", step.name, err)
 		}
 		c.Use = processUse{Wall: sw.received.Sub(start), Service: sw.Took, CPU: processCPU(svc.cmd.Process.Pid) - cpu0,
-			PeakRSS: peakRSS(svc.cmd.Process.Pid)}
+			PeakRSS: peakRSS(svc.cmd.Process.Pid), Written: processWritten(svc.cmd.Process.Pid) - written0}
 		st, err := b.stats(ctx)
 		if err != nil {
 			return nil, err
@@ -237,6 +237,27 @@ func processCPU(pid int) time.Duration {
 	utime, _ := strconv.ParseInt(fields[11], 10, 64)
 	stime, _ := strconv.ParseInt(fields[12], 10, 64)
 	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// processWritten is what a running process has sent to storage so far,
+// in bytes: write_bytes of /proc/<pid>/io (0 when it cannot be read).
+func processWritten(pid int) int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return 0
+	}
+	return writeBytes(string(raw))
+}
+
+// writeBytes reads write_bytes from the text of /proc/<pid>/io.
+func writeBytes(procIO string) int64 {
+	for _, line := range strings.Split(procIO, "\n") {
+		if v, ok := strings.CutPrefix(line, "write_bytes:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 // peakRSS is a running process's peak resident set (VmHWM) since it
