@@ -86,7 +86,10 @@ func (b *bench) serviceCycles(ctx context.Context, expectNew int) ([]cycle, erro
 			return nil, fmt.Errorf("%s sweep: %w", step.name, err)
 		}
 		c.Use = processUse{Wall: sw.received.Sub(start), Service: sw.Took, CPU: processCPU(svc.cmd.Process.Pid) - cpu0,
-			PeakRSS: peakRSS(svc.cmd.Process.Pid), Written: processWritten(svc.cmd.Process.Pid) - written0}
+			PeakRSS: peakRSS(svc.cmd.Process.Pid)}
+		// What the sweep left to the writer's rest (held merge keys,
+		// the checkpoint) is the sweep's to pay, not the next one's.
+		c.Use.Written = settledWritten(ctx, svc.cmd.Process.Pid) - written0
 		st, err := b.stats(ctx)
 		if err != nil {
 			return nil, err
@@ -247,6 +250,27 @@ func processWritten(pid int) int64 {
 		return 0
 	}
 	return writeBytes(string(raw))
+}
+
+// settledWritten is processWritten once it has stayed the same for a
+// second (at most half a minute): the service at rest.
+func settledWritten(ctx context.Context, pid int) int64 {
+	last, still := processWritten(pid), 0
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for range 300 {
+		select {
+		case <-ctx.Done():
+			return last
+		case <-tick.C:
+		}
+		if n := processWritten(pid); n != last {
+			last, still = n, 0
+		} else if still++; still == 10 {
+			break
+		}
+	}
+	return last
 }
 
 // writeBytes reads write_bytes from the text of /proc/<pid>/io.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -28,26 +29,57 @@ func TestWriteBytes(t *testing.T) {
 // TestProcessWritten: a megabyte written and synced shows in the
 // process's own count.
 func TestProcessWritten(t *testing.T) {
+	dir := countingDir(t)
+	before := processWritten(os.Getpid())
+	writeSynced(t, filepath.Join(dir, "data"), 1<<20)
+	if got := processWritten(os.Getpid()) - before; got < 1<<20 {
+		t.Errorf("wrote and synced 1 MiB, counted %d bytes", got)
+	}
+}
+
+// TestSettledWritten: the count waits for writes that come after it
+// starts, as a service's at rest come after its sweep's log line.
+func TestSettledWritten(t *testing.T) {
+	dir := countingDir(t)
+	// Three writes of 256 KiB, synced, 300 ms apart, then a rest.
+	cmd := exec.Command("sh", "-c", `for i in 1 2 3; do sleep 0.3; dd if=/dev/zero of="$0/f$i" bs=65536 count=4 conv=fsync 2>/dev/null; done; sleep 3`, dir)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	before := processWritten(cmd.Process.Pid)
+	if got := settledWritten(t.Context(), cmd.Process.Pid) - before; got < 3<<18 {
+		t.Errorf("settled at %d bytes written, want the three writes' %d at least", got, 3<<18)
+	}
+}
+
+// countingDir is a temporary directory whose writes the system counts,
+// or skips the test: tmpfs counts none.
+func countingDir(t *testing.T) string {
+	t.Helper()
 	if _, err := os.Stat("/proc/self/io"); err != nil {
 		t.Skip("no /proc/self/io on this system")
 	}
+	dir := t.TempDir()
 	before := processWritten(os.Getpid())
-	f, err := os.Create(filepath.Join(t.TempDir(), "data"))
+	writeSynced(t, filepath.Join(dir, "probe"), 64<<10)
+	if processWritten(os.Getpid()) == before {
+		t.Skip("the temporary directory's filesystem counts no writes (tmpfs)")
+	}
+	return dir
+}
+
+func writeSynced(t *testing.T, file string, n int) {
+	t.Helper()
+	f, err := os.Create(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := f.Write(make([]byte, 1<<20)); err != nil {
+	if _, err := f.Write(make([]byte, n)); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Sync(); err != nil {
 		t.Fatal(err)
-	}
-	got := processWritten(os.Getpid()) - before
-	if got == 0 {
-		t.Skip("the temporary directory's filesystem counts no writes (tmpfs)")
-	}
-	if got < 1<<20 {
-		t.Errorf("wrote and synced 1 MiB, counted %d bytes", got)
 	}
 }
