@@ -21,7 +21,8 @@ var checkpointIdle = 200 * time.Millisecond
 // bursts stays short, which keeps page lookups in it cheap.
 // wal_autocheckpoint stays as the bound for long bursts (a cold cycle).
 // Before it, rested writes what waits for the writer to rest (the merge
-// keys held, see fileMergeKey), so that the checkpoint takes them too.
+// keys held, once enough are: see writeHeldAtRest), so that the
+// checkpoint takes them too.
 type checkpointer struct {
 	conn   *sql.DB
 	rested func()

@@ -11,6 +11,9 @@ func SetCheckpointIdle(d time.Duration) (restore func()) {
 	return func() { checkpointIdle = old }
 }
 
+// CheckpointIdle is how long the writer rests before a checkpoint.
+var CheckpointIdle = checkpointIdle
+
 // KeysBatch is how many held merge keys make a transaction write them
 // on a store of up to 32,768 entries.
 var KeysBatch = keysBatch(32768)

@@ -220,9 +220,10 @@ front desk while the national agency helps recover the machines.`
 }
 
 // TestHeldMergeKeys follows new entries' merge keys: held after a save,
-// written once the writer rests or the store closes, and, when a process
-// ended without writing them, filed again by the next Open from the
-// entries' stored text, the same keys.
+// still held while the writer rests with fewer than half a batch of
+// them, written when the store closes, and, when a process ended without
+// writing them, filed again by the next Open from the entries' stored
+// text, the same keys.
 func TestHeldMergeKeys(t *testing.T) {
 	ctx := t.Context()
 	file := filepath.Join(t.TempDir(), "gleaner.db")
@@ -247,12 +248,11 @@ func TestHeldMergeKeys(t *testing.T) {
 			}
 		}
 	}
-	want := 9 * (aggregator.SketchSize + 1) // 9 entries' sketch and title keys
-	for deadline := time.Now().Add(10 * time.Second); len(keysOf()) != want; time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("merge_keys 10 s after the last save holds %d rows, want %d", len(keysOf()), want)
-		}
+	time.Sleep(5 * sqlite.CheckpointIdle) // the writer rests
+	if held := keysOf(); len(held) != 0 {
+		t.Errorf("merge_keys after the writer rested with 9 entries' keys held holds %d rows, want none yet", len(held))
 	}
+	want := 9 * (aggregator.SketchSize + 1) // 9 entries' sketch and title keys
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -301,6 +301,40 @@ func TestMergeKeysWrittenInBatches(t *testing.T) {
 	}
 	if rows < sqlite.KeysBatch {
 		t.Errorf("after %d entries saved back to back, merge_keys holds %d rows, want at least %d written", entries, rows, sqlite.KeysBatch)
+	}
+}
+
+// TestHeldMergeKeysWrittenAtRest: the writer's rest leaves the keys held
+// while fewer than half a batch are, and writes them, without a Close,
+// once a poll brings them to half a batch.
+func TestHeldMergeKeysWrittenAtRest(t *testing.T) {
+	db, file := open(t)
+	g := newNews(6)
+	count := func() (rows int) {
+		if err := raw(t, file).QueryRowContext(t.Context(), `SELECT count(*) FROM merge_keys`).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	const poll = 300
+	entries := 0
+	for (entries+poll)*(aggregator.SketchSize+1) < sqlite.KeysBatch/2 {
+		save(t, db, g.poll(poll))
+		entries += poll
+	}
+	time.Sleep(5 * sqlite.CheckpointIdle)
+	if n := count(); n != 0 {
+		t.Errorf("merge_keys after the writer rested with %d entries' keys held (under half a batch) holds %d rows, want none", entries, n)
+	}
+	save(t, db, g.poll(poll))
+	entries += poll
+	for deadline := time.Now().Add(10 * time.Second); count() < sqlite.KeysBatch/2; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("merge_keys 10 s after %d entries were saved holds %d rows, want their %d keys at least", entries, count(), sqlite.KeysBatch/2)
+		}
+	}
+	if got := keysThrough(t, file); got != int64(entries) {
+		t.Errorf("after the rest the store marks keys written through entry %d, want %d", got, entries)
 	}
 }
 
