@@ -199,7 +199,7 @@ func (r *report) write(w io.Writer) {
 	writeCycles(w, r.cycles, false)
 	fmt.Fprintln(w)
 	writeRepeats(w, r.repeats)
-	fmt.Fprintln(w, "Inside a running `gleaner serve`, as it runs for a user (its own store; the cold cycle is the sweep at start, the others are refreshes by SIGUSR1; wall runs from the start or the signal to the service's log line, and the service's own figure from its first poll's start to its last poll's end):")
+	fmt.Fprintln(w, "Inside a running `gleaner serve`, as it runs for a user (its own store; the cold cycle is the sweep at start, the others are refreshes by SIGUSR1; wall runs from the start or the signal to the service's log line, and the service's own figure from its first poll's start to its last poll's end; written to disk counts until the service has written nothing for a second, and a checkpoint that a reader held back is finished at the writer's next rest, in the next sweep's figure):")
 	fmt.Fprintln(w)
 	writeCycles(w, r.service, true)
 	fmt.Fprintln(w)
