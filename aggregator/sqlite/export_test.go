@@ -11,6 +11,10 @@ func SetCheckpointIdle(d time.Duration) (restore func()) {
 	return func() { checkpointIdle = old }
 }
 
+// WriteHeldKeys writes the merge keys and uids held, as the store does
+// when it closes.
+func (db *DB) WriteHeldKeys() error { return db.writeHeldKeys() }
+
 // CheckpointIdle is how long the writer rests before a checkpoint.
 var CheckpointIdle = checkpointIdle
 
