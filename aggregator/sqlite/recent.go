@@ -198,9 +198,7 @@ func (r *recentIndex) trimTail() {
 
 // insertByTime files ref in l, ordered by published date, then id.
 func insertByTime(l []recentRef, ref recentRef) []recentRef {
-	i, _ := slices.BinarySearchFunc(l, ref, func(x, ref recentRef) int {
-		return cmp.Or(cmp.Compare(x.published, ref.published), cmp.Compare(x.id, ref.id))
-	})
+	i, _ := slices.BinarySearchFunc(l, ref, compareRefs)
 	return slices.Insert(l, i, ref)
 }
 
