@@ -66,44 +66,58 @@ func newBench(ctx context.Context, o options, log io.Writer) (*bench, error) {
 		}
 	}
 	b.gleaner = filepath.Join(dir, "gleaner")
-	farmDir := filepath.Join(dir, "farm")
-	b.farm = exec.Command(filepath.Join(dir, "feedfarm"), "-feeds", fmt.Sprint(o.feeds), "-items", fmt.Sprint(o.items),
-		"-seed", fmt.Sprint(o.seed), "-change", fmt.Sprint(o.change), "-new", fmt.Sprint(o.newItems),
-		"-listen", "127.0.0.1:0", "-out", farmDir)
-	b.farm.Stderr = log
-	stdout, err := b.farm.StdoutPipe()
-	if err != nil {
+	if err := b.startFarm("farm"); err != nil {
+		b.close()
 		return nil, err
 	}
+	return b, nil
+}
+
+// startFarm starts a feed farm of b.o.feeds feeds, writing its files
+// into the folder name of the work folder; b's polls go to it.
+func (b *bench) startFarm(name string) error {
+	o, farmDir := b.o, filepath.Join(b.dir, name)
+	b.farm = exec.Command(filepath.Join(b.dir, "feedfarm"), "-feeds", fmt.Sprint(o.feeds), "-items", fmt.Sprint(o.items),
+		"-seed", fmt.Sprint(o.seed), "-change", fmt.Sprint(o.change), "-new", fmt.Sprint(o.newItems),
+		"-listen", "127.0.0.1:0", "-out", farmDir)
+	b.farm.Stderr = b.log
+	stdout, err := b.farm.StdoutPipe()
+	if err != nil {
+		return err
+	}
 	if err := b.farm.Start(); err != nil {
-		return nil, fmt.Errorf("start feedfarm: %w", err)
+		return fmt.Errorf("start feedfarm: %w", err)
 	}
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
-		b.close()
-		return nil, fmt.Errorf("feedfarm printed no address: %w", err)
+		return fmt.Errorf("feedfarm printed no address: %w", err)
 	}
 	// "feedfarm listening on http://ADDR (N feeds)"
-	fields := strings.Fields(line)
-	for _, f := range fields {
+	b.farmURL = ""
+	for _, f := range strings.Fields(line) {
 		if strings.HasPrefix(f, "http://") {
 			b.farmURL = f
 		}
 	}
 	if b.farmURL == "" {
-		b.close()
-		return nil, fmt.Errorf("feedfarm said %q", line)
+		return fmt.Errorf("feedfarm said %q", line)
 	}
 	go io.Copy(io.Discard, stdout)
 	b.config = filepath.Join(farmDir, "gleaner.yaml")
-	return b, nil
+	return nil
 }
 
-func (b *bench) close() {
+// stopFarm stops the farm, if one runs.
+func (b *bench) stopFarm() {
 	if b.farm != nil && b.farm.Process != nil {
 		b.farm.Process.Signal(os.Interrupt)
 		b.farm.Wait()
 	}
+	b.farm = nil
+}
+
+func (b *bench) close() {
+	b.stopFarm()
 	if !b.o.keep {
 		os.RemoveAll(b.dir)
 	} else {

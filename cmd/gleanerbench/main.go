@@ -12,6 +12,7 @@
 //
 //	go run ./cmd/gleanerbench -feeds 600
 //	go run ./cmd/gleanerbench -feeds 5000
+//	go run ./cmd/gleanerbench -feeds 5000 -scale-from 600  # linear? interleaved cold cycles
 package main
 
 import (
@@ -44,6 +45,8 @@ type options struct {
 	loadSeconds  float64 // per load test
 	keep         bool
 	loader       string // auto, wrk or go
+	scaleFrom    int    // the scaling test's base size; 0: the full run
+	pairs        int    // the scaling test's runs at -feeds
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -61,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&o.rate, "rate", 2000, "requests a second offered in the paced serving test (0: skip it)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work folder")
 	fs.StringVar(&o.loader, "loader", "auto", "serving tests' load generator: wrk, go (the harness's own client), or auto (wrk when on PATH)")
+	fs.IntVar(&o.scaleFrom, "scale-from", 0, "run only the scaling test: cold `gleaner poll` cycles at this many feeds and at -feeds, interleaved")
+	fs.IntVar(&o.pairs, "pairs", 2, "the scaling test's cold cycles at -feeds (the base size runs one more)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -70,11 +75,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.loader != "auto" && o.loader != "wrk" && o.loader != "go" {
 		return fmt.Errorf("-loader %q: want auto, wrk or go", o.loader)
 	}
+	if o.scaleFrom < 0 || o.scaleFrom > 0 && (o.scaleFrom >= o.feeds || o.pairs < 1) {
+		return fmt.Errorf("-scale-from %d -feeds %d -pairs %d: want 0 < -scale-from < -feeds and -pairs 1 or more", o.scaleFrom, o.feeds, o.pairs)
+	}
 	b, err := newBench(ctx, o, stderr)
 	if err != nil {
 		return err
 	}
 	defer b.close()
+	if o.scaleFrom > 0 {
+		report, err := b.scale(ctx)
+		if err != nil {
+			return err
+		}
+		report.write(stdout)
+		return nil
+	}
 	report, err := b.run(ctx)
 	if err != nil {
 		return err

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// The scaling test holds the cold cycle at -feeds against the same cycle
+// at -scale-from feeds, both measured in one run and interleaved (base,
+// large, base, large, base for two pairs): the machine's speed drifts by
+// a third within the hour, so a ratio between two runs made at different
+// times says as much about the machine as about gleaner.
+
+// scaleRun is one cold `gleaner poll` of the scaling test.
+type scaleRun struct {
+	Feeds int
+	Cycle cycle
+}
+
+// scaleReport is the scaling test's runs, in the order they ran.
+type scaleReport struct {
+	machine     string
+	base, large int
+	items       int
+	runs        []scaleRun
+	lost        []string
+}
+
+// scaleSummary is the medians of one size's cold cycles.
+type scaleSummary struct {
+	Feeds      int
+	Runs       int
+	Wall, CPU  spread
+	Fetch      spread // the bare fetch after each cycle
+	PeakRSSMiB float64
+}
+
+func (r *scaleReport) summary(feeds int) scaleSummary {
+	s := scaleSummary{Feeds: feeds}
+	var walls, cpus, fetches []time.Duration
+	for _, run := range r.runs {
+		if run.Feeds != feeds {
+			continue
+		}
+		s.Runs++
+		walls, cpus, fetches = append(walls, run.Cycle.Use.Wall), append(cpus, run.Cycle.Use.CPU), append(fetches, run.Cycle.Baseline)
+		s.PeakRSSMiB = max(s.PeakRSSMiB, float64(run.Cycle.Use.PeakRSS)/(1<<20))
+	}
+	s.Wall, s.CPU, s.Fetch = spreadOf(walls), spreadOf(cpus), spreadOf(fetches)
+	return s
+}
+
+// scaling is how the large size's cold cycle compares with the base's:
+// the ratios of their medians, and those ratios over the ratio of feeds
+// (1 is linear; above 1, each feed costs more in the larger farm).
+type scaling struct {
+	Feeds, Wall, CPU, Fetch float64 // large over base
+	WallOverLinear          float64
+	CPUOverLinear           float64
+}
+
+func scalingOf(base, large scaleSummary) scaling {
+	ratio := func(a, b time.Duration) float64 {
+		if b <= 0 {
+			return 0
+		}
+		return float64(a) / float64(b)
+	}
+	s := scaling{
+		Feeds: float64(large.Feeds) / float64(base.Feeds),
+		Wall:  ratio(large.Wall.Median, base.Wall.Median),
+		CPU:   ratio(large.CPU.Median, base.CPU.Median),
+		Fetch: ratio(large.Fetch.Median, base.Fetch.Median),
+	}
+	s.WallOverLinear, s.CPUOverLinear = s.Wall/s.Feeds, s.CPU/s.Feeds
+	return s
+}
+
+// scaleOrder is the order of the sizes: the base first and last, the
+// large size between each two runs of it.
+func scaleOrder(base, large, pairs int) []int {
+	order := []int{base}
+	for range pairs {
+		order = append(order, large, base)
+	}
+	return order
+}
+
+// scale runs the scaling test: b's farm is the large size; a second farm
+// serves the base size.
+func (b *bench) scale(ctx context.Context) (*scaleReport, error) {
+	r := &scaleReport{machine: machine(), base: b.o.scaleFrom, large: b.o.feeds, items: b.o.items}
+	small := *b
+	small.o.feeds = b.o.scaleFrom
+	if err := small.startFarm(fmt.Sprintf("farm-%d", small.o.feeds)); err != nil {
+		small.stopFarm()
+		return nil, err
+	}
+	defer small.stopFarm()
+	sizes := map[int]*bench{b.o.feeds: b, small.o.feeds: &small}
+	for i, feeds := range scaleOrder(small.o.feeds, b.o.feeds, b.o.pairs) {
+		at := sizes[feeds]
+		fmt.Fprintf(b.log, "gleanerbench: scaling, run %d: cold cycle, %d feeds × %d items\n", i+1, feeds, b.o.items)
+		if err := at.freshStore(); err != nil {
+			return nil, err
+		}
+		c, err := at.pollCycle(ctx, "cold", feeds*b.o.items)
+		if err != nil {
+			return nil, err
+		}
+		if c.NewItems != c.Expected {
+			r.lost = append(r.lost, fmt.Sprintf("run %d (%d feeds) stored %d new entries, the farm has %d", i+1, feeds, c.NewItems, c.Expected))
+		}
+		r.runs = append(r.runs, scaleRun{Feeds: feeds, Cycle: c})
+	}
+	return r, nil
+}
+
+// freshStore removes the store of b's farm's configuration, so that the
+// next poll is a cold one.
+func (b *bench) freshStore() error {
+	db := filepath.Join(filepath.Dir(b.config), "gleaner.db")
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(db + suffix); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *scaleReport) write(w io.Writer) {
+	fmt.Fprintf(w, "# gleaner scaling: %d against %d feeds × %d items, cold `gleaner poll`\n\n", r.large, r.base, r.items)
+	fmt.Fprintf(w, "Machine: %s\n\n", r.machine)
+	fmt.Fprintln(w, "| run | feeds | wall | CPU s | peak RSS | bare fetch (baseline) | new entries | DB size |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
+	for i, run := range r.runs {
+		c := run.Cycle
+		fmt.Fprintf(w, "| %d | %d | %.2f s | %.2f | %.1f MiB | %.2f s | %d | %.0f MB |\n", i+1, run.Feeds, c.Use.Wall.Seconds(),
+			c.Use.CPU.Seconds(), float64(c.Use.PeakRSS)/(1<<20), c.Baseline.Seconds(), c.NewItems, float64(c.DBSize)/1e6)
+	}
+	base, large := r.summary(r.base), r.summary(r.large)
+	s := scalingOf(base, large)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| feeds | runs | wall, median | wall, range | CPU s, median | CPU s per 1,000 feeds | bare fetch, median |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	for _, m := range []scaleSummary{base, large} {
+		fmt.Fprintf(w, "| %d | %d | %.2f s | %.2f–%.2f s | %.2f | %.2f | %.2f s |\n", m.Feeds, m.Runs, m.Wall.Median.Seconds(),
+			m.Wall.Min.Seconds(), m.Wall.Max.Seconds(), m.CPU.Median.Seconds(), m.CPU.Median.Seconds()*1000/float64(m.Feeds), m.Fetch.Median.Seconds())
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%.2f× the feeds took %.2f× the wall time (%.2f× linear) and %.2f× the CPU (%.2f× linear); the bare fetch %.2f×.\n",
+		s.Feeds, s.Wall, s.WallOverLinear, s.CPU, s.CPUOverLinear, s.Fetch)
+	if len(r.lost) == 0 {
+		fmt.Fprintln(w, "\nItems lost: none (every run stored every item the farm serves).")
+	} else {
+		fmt.Fprintln(w, "\nItems lost:")
+		for _, l := range r.lost {
+			fmt.Fprintln(w, "-", l)
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"math"
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestScaleOrder(t *testing.T) {
+	tests := []struct {
+		pairs int
+		want  []int
+	}{
+		{1, []int{600, 5000, 600}},
+		{2, []int{600, 5000, 600, 5000, 600}},
+	}
+	for _, tt := range tests {
+		if got := scaleOrder(600, 5000, tt.pairs); !slices.Equal(got, tt.want) {
+			t.Errorf("scaleOrder(600, 5000, %d) = %v, want %v", tt.pairs, got, tt.want)
+		}
+	}
+}
+
+func TestScaling(t *testing.T) {
+	run := func(feeds int, wall, cpu float64) scaleRun {
+		return scaleRun{Feeds: feeds, Cycle: cycle{Use: processUse{Wall: seconds(wall), CPU: seconds(cpu)}, Baseline: seconds(wall / 30)}}
+	}
+	tests := []struct {
+		name                   string
+		runs                   []scaleRun
+		wantWall, wantOverWall float64
+		wantCPU, wantOverCPU   float64
+	}{
+		{
+			name: "linear",
+			runs: []scaleRun{run(600, 3, 6), run(5000, 25, 50), run(600, 3, 6)},
+			// 8.33× the feeds, 8.33× the time
+			wantWall: 25.0 / 3, wantOverWall: 1, wantCPU: 50.0 / 6, wantOverCPU: 1,
+		},
+		{
+			name: "medians, not means: a slow base run does not flatter the ratio",
+			runs: []scaleRun{run(600, 3, 6), run(5000, 33, 60), run(600, 9, 18), run(5000, 30, 58), run(600, 3.2, 6.2)},
+			// base medians 3.2 s and 6.2 CPU s; large 31.5 s and 59 CPU s
+			wantWall: 31.5 / 3.2, wantOverWall: 31.5 / 3.2 / (5000.0 / 600), wantCPU: 59 / 6.2, wantOverCPU: 59 / 6.2 / (5000.0 / 600),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &scaleReport{base: 600, large: 5000, runs: tt.runs}
+			s := scalingOf(r.summary(600), r.summary(5000))
+			for _, c := range []struct {
+				what      string
+				got, want float64
+			}{
+				{"wall", s.Wall, tt.wantWall}, {"wall over linear", s.WallOverLinear, tt.wantOverWall},
+				{"CPU", s.CPU, tt.wantCPU}, {"CPU over linear", s.CPUOverLinear, tt.wantOverCPU},
+				{"bare fetch", s.Fetch, tt.wantWall},
+			} {
+				if math.Abs(c.got-c.want) > 1e-6 { // durations are whole nanoseconds
+					t.Errorf("%s = %.4f, want %.4f", c.what, c.got, c.want)
+				}
+			}
+		})
+	}
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
