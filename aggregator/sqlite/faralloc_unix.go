@@ -5,6 +5,8 @@ package sqlite
 import (
 	"syscall"
 	"unsafe"
+
+	"github.com/gleaner/gleaner/aggregator"
 )
 
 // farAlloc gives a run's arrays in one block mapped outside the Go heap:
@@ -24,6 +26,17 @@ func farAlloc(nKeys, nRefs int) (keys []int64, starts []int32, refs []recentRef,
 	at = unsafe.Add(at, nRefs*int(unsafe.Sizeof(recentRef{})))
 	starts = unsafe.Slice((*int32)(at), nKeys+1)
 	return keys, starts, refs, mem
+}
+
+// mapPrints gives n text prints in a block mapped outside the Go heap,
+// for the same reasons (they hold no pointers), or from the heap should
+// mapping fail. Pages are backed as prints are written.
+func mapPrints(n int) ([]aggregator.TextPrint, []byte) {
+	mem, err := syscall.Mmap(-1, 0, n*int(unsafe.Sizeof(aggregator.TextPrint{})), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		return make([]aggregator.TextPrint, n), nil
+	}
+	return unsafe.Slice((*aggregator.TextPrint)(unsafe.Pointer(unsafe.SliceData(mem))), n), mem
 }
 
 // farFree unmaps what farAlloc mapped.

@@ -71,6 +71,7 @@ func (db *DB) saveBatch(batch []*saveRequest) {
 			db.recent.forget(saved)
 			for _, id := range saved {
 				db.names.set(id, 0) // the id may go to another process's entry
+				db.prints.forget(id)
 			}
 		}
 		return err
@@ -124,6 +125,7 @@ func (db *DB) saveRecord(ctx context.Context, tx *wtx, rec *aggregator.FetchReco
 			if changed {
 				res.Updated++
 				db.names.set(old.id, 0) // its names may have changed: read them from now on
+				db.prints.forget(old.id)
 			}
 			continue
 		}
@@ -284,6 +286,9 @@ func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord
 	db.recent.add(recentEntry{id: entryID, itemID: itemID, published: millis(e.Published), source: e.Source,
 		mergeable: mergeable, link: f.link, title: f.title, names: f.nameKeys}, keys)
 	db.names.set(entryID, f.namesSig)
+	if mergeable && db.recent.forgetting() {
+		db.prints.set(entryID, aggregator.NewTextPrint(&e.Fingerprint))
+	}
 	*saved = append(*saved, entryID)
 	if newItem {
 		return nil, nil

@@ -123,6 +123,7 @@ type recentIndex struct {
 	reachedBack uint32
 	reached     bool
 	names       *nameSigs
+	prints      *textPrints      // nil: none known
 	now         func() time.Time // time.Now unless a test says otherwise
 	lists       [][]recentRef    // scratch for lookups
 	pos         []int
@@ -176,6 +177,14 @@ func (r *recentIndex) evictOldest() {
 		r.evictedPublished = e.published
 	}
 	r.evicted = max(r.evicted, e.id)
+}
+
+// forgetting reports whether memory has forgotten any entry: from then
+// on, the entries saved are printed (textPrints).
+func (r *recentIndex) forgetting() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.evicted != 0
 }
 
 // trimTail keeps the tail to the last tailSize entries saved.
@@ -556,12 +565,14 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 		}
 		// Names and numbers veto look-alikes before their text is read.
 		x := r.entries.find(hit.id)
-		if ok(x) && aggregator.SameNameKeys(f.nameKeys, r.entries.names(x)) {
+		if ok(x) && aggregator.SameNameKeys(f.nameKeys, r.entries.names(x)) && r.prints.mayMatch(rec.Merge, &e.Fingerprint, hit.id) {
 			found = append(found, candidate{hit.id, x.published, int(hit.n)})
 		}
 		// Of an entry memory forgot but for its keys, the ref gave source
-		// and date; its names signature (if known) is what is left.
-		if x == nil && hit.id <= r.evicted && (r.names == nil || r.names.mayShareOne(f.nameKeys, hit.id)) {
+		// and date; its names signature and text print (if known) are what
+		// is left.
+		if x == nil && hit.id <= r.evicted && (r.names == nil || r.names.mayShareOne(f.nameKeys, hit.id)) &&
+			r.prints.mayMatch(rec.Merge, &e.Fingerprint, hit.id) {
 			found = append(found, candidate{hit.id, int64(hit.published) * 1000, int(hit.n)})
 		}
 	}

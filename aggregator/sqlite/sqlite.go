@@ -38,6 +38,7 @@ type DB struct {
 	reader   *stmtCache // prepared statements on read
 	recent   recentIndex
 	names    nameSigs     // of the entries this process saved
+	prints   textPrints   // of the entries this process saved once memory forgot
 	saves    saveGroup    // group commit of concurrent polls
 	prepared *writerStmts // on write's connection, for every transaction
 	// openedAt is the newest entry when the store was opened: merge
@@ -207,7 +208,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
 	db.recent.openedAt, db.recent.publishedAtOpen = db.openedAt, publishedAtOpen
-	db.recent.names = &db.names
+	db.recent.names, db.recent.prints = &db.names, &db.prints
 	if err := db.repairMergeKeys(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", file, err)
@@ -306,6 +307,7 @@ func (db *DB) Close() error {
 	db.reader.close()
 	db.prepared.close()
 	db.recent.release()
+	db.prints.release()
 	return errors.Join(held, checkpoints, db.read.Close(), db.write.Close())
 }
 

@@ -1,0 +1,133 @@
+package sqlite
+
+import (
+	"math/bits"
+	"sync"
+
+	"github.com/gleaner/gleaner/aggregator"
+)
+
+// printsBlock is how many entries' prints one block holds (576 KB).
+const printsBlock = 4096
+
+// maxPrinted bounds the entries whose prints are kept: memory offers
+// none older than the entries it holds and those it keeps the keys of.
+const maxPrinted = recentSize + farSize
+
+// textPrints remembers the text prints (aggregator.TextPrint) of entries
+// this process saved, by id, so that the candidates memory offers are
+// refused on their print before their rows are read: at 5,000 farm feeds,
+// nearly 400,000 candidates from the entries memory forgot, each a random
+// page of entries, and nine in ten of them refused by the comparison.
+// Only entries saved once memory has begun to forget get one: a store
+// that fits in memory (a cold 600-feed poll) holds no prints, and most of
+// those of a larger one are printed. Blocks are mapped outside the Go
+// heap (mapPrints), as far runs are, and filled as entries come. The zero
+// value is ready; a nil one knows no print.
+type textPrints struct {
+	mu     sync.RWMutex
+	first  int64 // the number of blocks[0] (id / printsBlock)
+	blocks []*printBlock
+}
+
+type printBlock struct {
+	prints []aggregator.TextPrint
+	set    [printsBlock / 64]uint64 // which prints are set
+	mem    []byte                   // what mapPrints mapped, for farFree
+}
+
+// set records entry id's print.
+func (t *textPrints) set(id int64, print aggregator.TextPrint) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := id / printsBlock
+	if len(t.blocks) == 0 || n-t.first >= 2*maxPrinted/printsBlock {
+		t.releaseLocked() // the first, or far past every block held
+		t.first = n
+	}
+	if n < t.first {
+		return
+	}
+	for n-t.first >= int64(len(t.blocks)) {
+		t.blocks = append(t.blocks, nil)
+	}
+	// Blocks wholly older than the newest maxPrinted ids go.
+	for len(t.blocks) > 0 && (t.first+1)*printsBlock <= id-maxPrinted {
+		if b := t.blocks[0]; b != nil {
+			farFree(b.mem)
+		}
+		t.blocks[0] = nil
+		t.blocks, t.first = t.blocks[1:], t.first+1
+	}
+	b := t.blocks[n-t.first]
+	if b == nil {
+		b = &printBlock{}
+		b.prints, b.mem = mapPrints(printsBlock)
+		t.blocks[n-t.first] = b
+	}
+	i := id % printsBlock
+	b.prints[i] = print
+	b.set[i/64] |= 1 << (i % 64)
+}
+
+// forget drops entry id's print (its text changed).
+func (t *textPrints) forget(id int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if b := t.blockLocked(id); b != nil {
+		i := id % printsBlock
+		b.set[i/64] &^= 1 << (i % 64)
+	}
+}
+
+func (t *textPrints) blockLocked(id int64) *printBlock {
+	if n := id/printsBlock - t.first; id >= 0 && n >= 0 && n < int64(len(t.blocks)) {
+		return t.blocks[n]
+	}
+	return nil
+}
+
+// mayMatch reports whether entry id's text may pass p's comparison as a
+// copy of fp's text: true unless its print is known and rules it out.
+func (t *textPrints) mayMatch(p aggregator.MergePolicy, fp *aggregator.Fingerprint, id int64) bool {
+	if t == nil {
+		return true
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	b := t.blockLocked(id)
+	if i := id % printsBlock; b == nil || b.set[i/64]&(1<<(i%64)) == 0 {
+		return true
+	}
+	return p.MayMatch(fp, &b.prints[id%printsBlock])
+}
+
+// held counts the prints set, for tests.
+func (t *textPrints) held() (n int) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	for _, b := range t.blocks {
+		if b != nil {
+			for _, w := range b.set {
+				n += bits.OnesCount64(w)
+			}
+		}
+	}
+	return n
+}
+
+// release gives back every block.
+func (t *textPrints) release() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.releaseLocked()
+}
+
+func (t *textPrints) releaseLocked() {
+	for _, b := range t.blocks {
+		if b != nil {
+			farFree(b.mem)
+		}
+	}
+	t.blocks = nil
+}
