@@ -126,6 +126,7 @@ func (db *DB) saveRecord(ctx context.Context, tx *wtx, rec *aggregator.FetchReco
 				res.Updated++
 				db.names.set(old.id, 0) // its names may have changed: read them from now on
 				db.prints.forget(old.id)
+				db.recent.noteTexts(f.link, f.title)
 			}
 			continue
 		}

@@ -123,10 +123,15 @@ type recentIndex struct {
 	reachedBack uint32
 	reached     bool
 	names       *nameSigs
-	prints      *textPrints      // nil: none known
-	now         func() time.Time // time.Now unless a test says otherwise
-	lists       [][]recentRef    // scratch for lookups
-	pos         []int
+	// forgotten holds the link and title hashes of every entry memory
+	// forgot and the new ones of every entry updated (nil until the
+	// first of either): the store's search for links and titles skips
+	// those it does not hold (forgottenTexts).
+	forgotten *textFilter
+	prints    *textPrints      // nil: none known
+	now       func() time.Time // time.Now unless a test says otherwise
+	lists     [][]recentRef    // scratch for lookups
+	pos       []int
 }
 
 // add remembers an entry saved with the given fingerprint keys.
@@ -177,6 +182,42 @@ func (r *recentIndex) evictOldest() {
 		r.evictedPublished = e.published
 	}
 	r.evicted = max(r.evicted, e.id)
+	r.noteTextsLocked(e.link, e.title)
+}
+
+// noteTexts files an updated entry's link and title hashes among the
+// forgotten texts: its old ones stay, and the filter must hold what the
+// store holds now.
+func (r *recentIndex) noteTexts(link, title uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.noteTextsLocked(link, title)
+}
+
+func (r *recentIndex) noteTextsLocked(link, title uint64) {
+	if r.forgotten == nil {
+		// At the first eviction, or at an update before it (the held
+		// entry will bring its old texts): a store that fits in memory
+		// and changes nothing (a cold 600-feed poll) makes none.
+		r.forgotten = newTextFilter()
+	}
+	for _, h := range []uint64{link, title} {
+		if h != 0 {
+			r.forgotten.add(h)
+		}
+	}
+}
+
+// forgottenTexts is the filter of the links and titles of every entry up
+// to floor, if memory has one: when this process made the store and no
+// other wrote to it since, every such entry was forgotten here. Else nil.
+func (r *recentIndex) forgottenTexts(floor int64) *textFilter {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.openedAt != 0 || r.unknown || floor > r.evicted {
+		return nil
+	}
+	return r.forgotten
 }
 
 // forgetting reports whether memory has forgotten any entry: from then
