@@ -359,6 +359,7 @@ func (r *recentIndex) rebuild() {
 		r.compactFar()
 	}
 	r.dropFar()
+	r.prints.dropUpTo(r.farFloorLocked()) // memory offers none of those
 	r.byLink, r.byTitle = map[uint64]int64{}, map[uint64]int64{}
 	for i := range r.entries.len() {
 		r.indexTexts(r.entries.at(i))

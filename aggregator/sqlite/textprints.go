@@ -51,14 +51,7 @@ func (t *textPrints) set(id int64, print aggregator.TextPrint) {
 	for n-t.first >= int64(len(t.blocks)) {
 		t.blocks = append(t.blocks, nil)
 	}
-	// Blocks wholly older than the newest maxPrinted ids go.
-	for len(t.blocks) > 0 && (t.first+1)*printsBlock <= id-maxPrinted {
-		if b := t.blocks[0]; b != nil {
-			farFree(b.mem)
-		}
-		t.blocks[0] = nil
-		t.blocks, t.first = t.blocks[1:], t.first+1
-	}
+	t.dropUpToLocked(id - maxPrinted) // the newest maxPrinted ids at most
 	b := t.blocks[n-t.first]
 	if b == nil {
 		b = &printBlock{}
@@ -68,6 +61,26 @@ func (t *textPrints) set(id int64, print aggregator.TextPrint) {
 	i := id % printsBlock
 	b.prints[i] = print
 	b.set[i/64] |= 1 << (i % 64)
+}
+
+// dropUpTo gives back the blocks holding no print of an id above id.
+func (t *textPrints) dropUpTo(id int64) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.dropUpToLocked(id)
+}
+
+func (t *textPrints) dropUpToLocked(id int64) {
+	for len(t.blocks) > 0 && (t.first+1)*printsBlock-1 <= id {
+		if b := t.blocks[0]; b != nil {
+			farFree(b.mem)
+		}
+		t.blocks[0] = nil
+		t.blocks, t.first = t.blocks[1:], t.first+1
+	}
 }
 
 // forget drops entry id's print (its text changed).

@@ -70,6 +70,13 @@ func TestTextPrints(t *testing.T) {
 	if held := prints.held(); held > maxPrinted+printsBlock || held < maxPrinted {
 		t.Errorf("%d prints held, want between %d and %d", held, maxPrinted, maxPrinted+printsBlock)
 	}
+	// What memory no longer offers goes a block at a time.
+	floor := last - maxPrinted/2
+	prints.dropUpTo(floor)
+	if !prints.mayMatch(p, &story, floor-printsBlock) || prints.mayMatch(p, &story, floor+printsBlock) {
+		t.Error("dropUpTo: a print below the floor's block held, or one above it gone")
+	}
+	none.dropUpTo(floor) // a nil textPrints has nothing to drop
 	// A jump far past every block starts afresh.
 	far := last + 3*maxPrinted
 	if prints.set(far, aggregator.NewTextPrint(&other)); prints.held() != 1 || prints.mayMatch(p, &story, far) {
