@@ -14,9 +14,8 @@ import (
 // large, long-lived and hold no pointers. Should mapping fail, they come
 // from the heap.
 func farAlloc(nKeys, nRefs int) (keys []int64, starts []int32, refs []recentRef, mem []byte) {
-	size := nKeys*8 + nRefs*int(unsafe.Sizeof(recentRef{})) + (nKeys+1)*4
-	mem, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
+	mem = mapAnon(nKeys*8 + nRefs*int(unsafe.Sizeof(recentRef{})) + (nKeys+1)*4)
+	if mem == nil {
 		return make([]int64, nKeys), make([]int32, nKeys+1), make([]recentRef, nRefs), nil
 	}
 	at := unsafe.Pointer(unsafe.SliceData(mem))
@@ -32,14 +31,24 @@ func farAlloc(nKeys, nRefs int) (keys []int64, starts []int32, refs []recentRef,
 // for the same reasons (they hold no pointers), or from the heap should
 // mapping fail. Pages are backed as prints are written.
 func mapPrints(n int) ([]aggregator.TextPrint, []byte) {
-	mem, err := syscall.Mmap(-1, 0, n*int(unsafe.Sizeof(aggregator.TextPrint{})), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
+	mem := mapAnon(n * int(unsafe.Sizeof(aggregator.TextPrint{})))
+	if mem == nil {
 		return make([]aggregator.TextPrint, n), nil
 	}
 	return unsafe.Slice((*aggregator.TextPrint)(unsafe.Pointer(unsafe.SliceData(mem))), n), mem
 }
 
-// farFree unmaps what farAlloc mapped.
+// mapAnon maps size bytes of zeroed memory outside the Go heap, or
+// returns nil.
+func mapAnon(size int) []byte {
+	mem, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		return nil
+	}
+	return mem
+}
+
+// farFree unmaps what farAlloc or mapPrints mapped.
 func farFree(mem []byte) {
 	if mem != nil {
 		_ = syscall.Munmap(mem) // only fails for a block it did not map

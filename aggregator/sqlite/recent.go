@@ -125,8 +125,9 @@ type recentIndex struct {
 	names       *nameSigs
 	// forgotten holds the link and title hashes of every entry memory
 	// forgot and the new ones of every entry updated (nil until the
-	// first of either): the store's search for links and titles skips
-	// those it does not hold (forgottenTexts).
+	// first of either, and for good once the store holds entries this
+	// process did not write): the store's search for links and titles
+	// skips those it does not hold (forgottenTexts).
 	forgotten *textFilter
 	prints    *textPrints      // nil: none known
 	now       func() time.Time // time.Now unless a test says otherwise
@@ -195,6 +196,10 @@ func (r *recentIndex) noteTexts(link, title uint64) {
 }
 
 func (r *recentIndex) noteTextsLocked(link, title uint64) {
+	if r.openedAt != 0 || r.unknown {
+		r.forgotten = nil // forgottenTexts would never offer it
+		return
+	}
 	if r.forgotten == nil {
 		// At the first eviction, or at an update before it (the held
 		// entry will bring its old texts): a store that fits in memory

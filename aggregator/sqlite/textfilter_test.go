@@ -86,6 +86,9 @@ func TestForgottenTexts(t *testing.T) {
 	if opened.forgottenTexts(17) != nil {
 		t.Error("a filter offered though the store held entries before the process opened it")
 	}
+	if opened.forgotten != nil {
+		t.Error("a filter kept that could never be offered")
+	}
 
 	// An update before memory forgets anything makes the filter, so that
 	// the entry's new texts are held when its old ones come at eviction.

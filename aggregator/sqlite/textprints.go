@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"math/bits"
 	"sync"
 
 	"github.com/gleaner/gleaner/aggregator"
@@ -113,20 +112,6 @@ func (t *textPrints) mayMatch(p aggregator.MergePolicy, fp *aggregator.Fingerpri
 		return true
 	}
 	return p.MayMatch(fp, &b.prints[id%printsBlock])
-}
-
-// held counts the prints set, for tests.
-func (t *textPrints) held() (n int) {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	for _, b := range t.blocks {
-		if b != nil {
-			for _, w := range b.set {
-				n += bits.OnesCount64(w)
-			}
-		}
-	}
-	return n
 }
 
 // release gives back every block.

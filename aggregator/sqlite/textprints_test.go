@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"testing"
 	"time"
@@ -159,4 +160,18 @@ func TestPrintedOnceMemoryForgets(t *testing.T) {
 	if n := db.prints.held(); n != 2 {
 		t.Errorf("%d prints held after memory forgot an entry and two more were saved, want 2", n)
 	}
+}
+
+// held counts the prints set, for tests.
+func (t *textPrints) held() (n int) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	for _, b := range t.blocks {
+		if b != nil {
+			for _, w := range b.set {
+				n += bits.OnesCount64(w)
+			}
+		}
+	}
+	return n
 }

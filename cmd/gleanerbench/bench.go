@@ -221,17 +221,24 @@ type storeFacts struct {
 	Size                  int64 // bytes of the database, WAL and index files
 }
 
+// storeFiles are the database of a configuration, its WAL and its
+// index of the WAL.
+func storeFiles(config string) []string {
+	db := filepath.Join(filepath.Dir(config), "gleaner.db")
+	return []string{db, db + "-wal", db + "-shm"}
+}
+
 // dbFacts counts what the store of a configuration holds and how big its
 // files are.
 func (b *bench) dbFacts(ctx context.Context, config string) (storeFacts, error) {
 	var f storeFacts
-	db := filepath.Join(filepath.Dir(config), "gleaner.db")
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if fi, err := os.Stat(db + suffix); err == nil {
+	files := storeFiles(config)
+	for _, file := range files {
+		if fi, err := os.Stat(file); err == nil {
 			f.Size += fi.Size()
 		}
 	}
-	conn, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
+	conn, err := sql.Open("sqlite", "file:"+files[0]+"?mode=ro")
 	if err != nil {
 		return f, err
 	}

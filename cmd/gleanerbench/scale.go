@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 )
 
@@ -123,9 +122,8 @@ func (b *bench) scale(ctx context.Context) (*scaleReport, error) {
 // freshStore removes the store of b's farm's configuration, so that the
 // next poll is a cold one.
 func (b *bench) freshStore() error {
-	db := filepath.Join(filepath.Dir(b.config), "gleaner.db")
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if err := os.Remove(db + suffix); err != nil && !os.IsNotExist(err) {
+	for _, file := range storeFiles(b.config) {
+		if err := os.Remove(file); err != nil && !os.IsNotExist(err) {
 			return err
 		}
 	}
