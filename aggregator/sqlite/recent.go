@@ -30,9 +30,17 @@ import (
 // The lookup inside the write transaction asks only for entries saved
 // since its plan, a few hundred at most: those it reads in full from the
 // tail, the keys of the tailSize entries saved last.
+//
+// Entries older than memory and its forgotten keys are looked for in the
+// store, 18 index probes an entry where memory takes microseconds: a cold
+// import of 10,000 farm feeds (400,000 entries, all in one merge window)
+// took 1.44 times the CPU per feed of one of 5,000 with the keys of
+// 229,376 forgotten entries kept, and 1.18 times with 491,520: 0.81 times
+// the time, for about 20 MB more (some 130 bytes an entry: refs, names
+// signature, text print). Stores that fit the old cap are unchanged.
 const (
 	recentSize  = 32768  // entries
-	farSize     = 229376 // entries memory forgot whose keys it keeps (farRun)
+	farSize     = 491520 // entries memory forgot whose keys it keeps (farRun): 16× memory in all
 	nearPerSide = 16     // entries a key, published before and after
 	tailSize    = 2048   // entries
 )

@@ -224,7 +224,12 @@ type storeFacts struct {
 // storeFiles are the database of a configuration, its WAL and its
 // index of the WAL.
 func storeFiles(config string) []string {
-	db := filepath.Join(filepath.Dir(config), "gleaner.db")
+	return storeFilesAt(filepath.Join(filepath.Dir(config), "gleaner.db"))
+}
+
+// storeFilesAt names a store's files: the database, its WAL and its
+// shared memory.
+func storeFilesAt(db string) []string {
 	return []string{db, db + "-wal", db + "-shm"}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -14,10 +15,13 @@ import (
 // a third within the hour, so a ratio between two runs made at different
 // times says as much about the machine as about gleaner.
 
-// scaleRun is one cold `gleaner poll` of the scaling test.
+// scaleRun is one cold `gleaner poll` of the scaling test, and its
+// merging scored against the farm's truth: a change that makes a large
+// farm cheaper by looking at fewer candidates shows there.
 type scaleRun struct {
 	Feeds int
 	Cycle cycle
+	Merge mergeScore
 }
 
 // scaleReport is the scaling test's runs, in the order they ran.
@@ -101,6 +105,7 @@ func (b *bench) scale(ctx context.Context) (*scaleReport, error) {
 	}
 	defer small.stopFarm()
 	sizes := map[int]*bench{b.o.feeds: b, small.o.feeds: &small}
+	var stores []string // each run's store, kept until every run is over
 	for i, feeds := range scaleOrder(small.o.feeds, b.o.feeds, b.o.pairs) {
 		at := sizes[feeds]
 		fmt.Fprintf(b.log, "gleanerbench: scaling, run %d: cold cycle, %d feeds × %d items\n", i+1, feeds, b.o.items)
@@ -114,9 +119,46 @@ func (b *bench) scale(ctx context.Context) (*scaleReport, error) {
 		if c.NewItems != c.Expected {
 			r.lost = append(r.lost, fmt.Sprintf("run %d (%d feeds) stored %d new entries, the farm has %d", i+1, feeds, c.NewItems, c.Expected))
 		}
+		// The store is scored once every run is over: scoring holds the
+		// farm's stories and the store's entries in this process, and
+		// Linux counts a parent's peak RSS into the peak of each child it
+		// starts after (the child runs in the parent's memory until its
+		// exec), so a later run's figure would be this process's.
+		kept, err := keepStore(at.config, fmt.Sprintf("scaled-%d.db", i+1))
+		if err != nil {
+			return nil, err
+		}
 		r.runs = append(r.runs, scaleRun{Feeds: feeds, Cycle: c})
+		stores = append(stores, kept)
+	}
+	for i, kept := range stores {
+		var err error
+		if r.runs[i].Merge, err = sizes[r.runs[i].Feeds].mergeQualityOf(ctx, kept); err != nil {
+			return nil, err
+		}
+		removeStore(kept)
 	}
 	return r, nil
+}
+
+// keepStore moves the store of a configuration aside, under name in the
+// same folder, and returns its path.
+func keepStore(config, name string) (string, error) {
+	kept := filepath.Join(filepath.Dir(config), name)
+	to := storeFilesAt(kept)
+	for i, file := range storeFiles(config) {
+		if err := os.Rename(file, to[i]); err != nil && !os.IsNotExist(err) {
+			return "", err
+		}
+	}
+	return kept, nil
+}
+
+// removeStore removes a store kept aside, with its WAL and shared memory.
+func removeStore(path string) {
+	for _, file := range storeFilesAt(path) {
+		os.Remove(file)
+	}
 }
 
 // freshStore removes the store of b's farm's configuration, so that the
@@ -133,12 +175,13 @@ func (b *bench) freshStore() error {
 func (r *scaleReport) write(w io.Writer) {
 	fmt.Fprintf(w, "# gleaner scaling: %d against %d feeds × %d items, cold `gleaner poll`\n\n", r.large, r.base, r.items)
 	fmt.Fprintf(w, "Machine: %s\n\n", r.machine)
-	fmt.Fprintln(w, "| run | feeds | wall | CPU s | peak RSS | bare fetch (baseline) | new entries | DB size |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| run | feeds | wall | CPU s | peak RSS | bare fetch (baseline) | new entries | DB size | merging recall | precision |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
 	for i, run := range r.runs {
 		c := run.Cycle
-		fmt.Fprintf(w, "| %d | %d | %.2f s | %.2f | %.1f MiB | %.2f s | %d | %.0f MB |\n", i+1, run.Feeds, c.Use.Wall.Seconds(),
-			c.Use.CPU.Seconds(), float64(c.Use.PeakRSS)/(1<<20), c.Baseline.Seconds(), c.NewItems, float64(c.DBSize)/1e6)
+		fmt.Fprintf(w, "| %d | %d | %.2f s | %.2f | %.1f MiB | %.2f s | %d | %.0f MB | %.1f %% | %.1f %% |\n", i+1, run.Feeds, c.Use.Wall.Seconds(),
+			c.Use.CPU.Seconds(), float64(c.Use.PeakRSS)/(1<<20), c.Baseline.Seconds(), c.NewItems, float64(c.DBSize)/1e6,
+			100*run.Merge.recall(), 100*run.Merge.precision())
 	}
 	base, large := r.summary(r.base), r.summary(r.large)
 	s := scalingOf(base, large)

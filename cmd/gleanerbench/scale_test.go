@@ -2,7 +2,10 @@ package main
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -66,3 +69,52 @@ func TestScaling(t *testing.T) {
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// TestScaleReportMerging checks that each run's row carries its own
+// merging scores, so a faster large farm that merges less shows.
+func TestScaleReportMerging(t *testing.T) {
+	run := func(feeds int, score mergeScore) scaleRun {
+		return scaleRun{Feeds: feeds, Cycle: cycle{Use: processUse{Wall: seconds(1), CPU: seconds(1)}}, Merge: score}
+	}
+	r := &scaleReport{base: 600, large: 5000, runs: []scaleRun{
+		run(600, mergeScore{Pairs: 1000, Found: 1000, Right: 998}),
+		run(5000, mergeScore{Pairs: 1000, Found: 800, Right: 770}),
+	}}
+	var out strings.Builder
+	r.write(&out)
+	for _, want := range []string{"| 1 | 600 |", "| 99.8 % | 99.8 % |", "| 2 | 5000 |", "| 77.0 % | 96.2 % |"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// TestKeepStore checks that a run's store moves aside whole (a WAL left
+// behind would lose its entries), leaving room for the next cold run.
+func TestKeepStore(t *testing.T) {
+	dir := t.TempDir()
+	config := filepath.Join(dir, "gleaner.yaml")
+	for i, file := range storeFiles(config) {
+		if err := os.WriteFile(file, []byte{byte(i)}, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kept, err := keepStore(config, "scaled-1.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, file := range storeFilesAt(kept) {
+		if b, err := os.ReadFile(file); err != nil || len(b) != 1 || b[0] != byte(i) {
+			t.Errorf("%s: %v %v, want [%d]", file, b, err, i)
+		}
+	}
+	for _, file := range storeFiles(config) {
+		if _, err := os.Stat(file); !os.IsNotExist(err) {
+			t.Errorf("%s still there (%v)", file, err)
+		}
+	}
+	removeStore(kept)
+	if left, _ := filepath.Glob(filepath.Join(dir, "scaled-*")); len(left) != 0 {
+		t.Errorf("left after removeStore: %v", left)
+	}
+}
