@@ -284,10 +284,10 @@ func (db *DB) addEntry(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord
 	// Remembered at once, while this transaction holds the writer, so
 	// that no one sees the new id in the store but not in memory, and
 	// later polls of this transaction can join it; forgotten if it fails.
-	db.recent.add(recentEntry{id: entryID, itemID: itemID, published: millis(e.Published), source: e.Source,
+	forgetting := db.recent.add(recentEntry{id: entryID, itemID: itemID, published: millis(e.Published), source: e.Source,
 		mergeable: mergeable, link: f.link, title: f.title, names: f.nameKeys}, keys)
 	db.names.set(entryID, f.namesSig)
-	if mergeable && db.recent.forgetting() {
+	if mergeable && forgetting {
 		db.prints.set(entryID, aggregator.NewTextPrint(&e.Fingerprint))
 	}
 	*saved = append(*saved, entryID)

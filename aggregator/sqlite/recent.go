@@ -143,8 +143,10 @@ type recentIndex struct {
 	pos       []int
 }
 
-// add remembers an entry saved with the given fingerprint keys.
-func (r *recentIndex) add(e recentEntry, keys []int64) {
+// add remembers an entry saved with the given fingerprint keys, and
+// reports whether memory has forgotten any entry: from then on, the
+// entries saved are printed (textPrints).
+func (r *recentIndex) add(e recentEntry, keys []int64) (forgetting bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.byTime == nil {
@@ -178,6 +180,7 @@ func (r *recentIndex) add(e recentEntry, keys []int64) {
 	if r.inTail > 2*tailSize {
 		r.trimTail()
 	}
+	return r.evicted != 0
 }
 
 // evictOldest forgets the oldest entry; index entries pointing at it
@@ -231,14 +234,6 @@ func (r *recentIndex) forgottenTexts(floor int64) *textFilter {
 		return nil
 	}
 	return r.forgotten
-}
-
-// forgetting reports whether memory has forgotten any entry: from then
-// on, the entries saved are printed (textPrints).
-func (r *recentIndex) forgetting() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.evicted != 0
 }
 
 // trimTail keeps the tail to the last tailSize entries saved.

@@ -221,8 +221,7 @@ type storeFacts struct {
 	Size                  int64 // bytes of the database, WAL and index files
 }
 
-// storeFiles are the database of a configuration, its WAL and its
-// index of the WAL.
+// storeFiles names the files of a configuration's store (storeFilesAt).
 func storeFiles(config string) []string {
 	return storeFilesAt(filepath.Join(filepath.Dir(config), "gleaner.db"))
 }

@@ -97,15 +97,16 @@ func (b *bench) farmStories(ctx context.Context) (map[[2]string]string, error) {
 
 // mergeQuality scores the merging in the store of a configuration.
 func (b *bench) mergeQuality(ctx context.Context, config string) (mergeScore, error) {
-	return b.mergeQualityOf(ctx, storeFiles(config)[0])
-}
-
-// mergeQualityOf scores the merging in the store at path against b's farm.
-func (b *bench) mergeQualityOf(ctx context.Context, path string) (mergeScore, error) {
 	stories, err := b.farmStories(ctx)
 	if err != nil {
 		return mergeScore{}, err
 	}
+	return scoreStore(ctx, storeFiles(config)[0], stories)
+}
+
+// scoreStore scores the merging in the store at path against a farm's
+// stories (farmStories).
+func scoreStore(ctx context.Context, path string, stories map[[2]string]string) (mergeScore, error) {
 	conn, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	if err != nil {
 		return mergeScore{}, err

@@ -131,12 +131,22 @@ func (b *bench) scale(ctx context.Context) (*scaleReport, error) {
 		r.runs = append(r.runs, scaleRun{Feeds: feeds, Cycle: c})
 		stores = append(stores, kept)
 	}
+	stories := map[int]map[[2]string]string{} // each farm's, read once
 	for i, kept := range stores {
+		feeds := r.runs[i].Feeds
+		if stories[feeds] == nil {
+			var err error
+			if stories[feeds], err = sizes[feeds].farmStories(ctx); err != nil {
+				return nil, err
+			}
+		}
 		var err error
-		if r.runs[i].Merge, err = sizes[r.runs[i].Feeds].mergeQualityOf(ctx, kept); err != nil {
+		if r.runs[i].Merge, err = scoreStore(ctx, kept, stories[feeds]); err != nil {
 			return nil, err
 		}
-		removeStore(kept)
+		if err := removeStore(kept); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }
@@ -154,23 +164,19 @@ func keepStore(config, name string) (string, error) {
 	return kept, nil
 }
 
-// removeStore removes a store kept aside, with its WAL and shared memory.
-func removeStore(path string) {
+// removeStore removes the store at path, with its WAL and shared memory.
+func removeStore(path string) error {
 	for _, file := range storeFilesAt(path) {
-		os.Remove(file)
-	}
-}
-
-// freshStore removes the store of b's farm's configuration, so that the
-// next poll is a cold one.
-func (b *bench) freshStore() error {
-	for _, file := range storeFiles(b.config) {
 		if err := os.Remove(file); err != nil && !os.IsNotExist(err) {
 			return err
 		}
 	}
 	return nil
 }
+
+// freshStore removes the store of b's farm's configuration, so that the
+// next poll is a cold one.
+func (b *bench) freshStore() error { return removeStore(storeFiles(b.config)[0]) }
 
 func (r *scaleReport) write(w io.Writer) {
 	fmt.Fprintf(w, "# gleaner scaling: %d against %d feeds × %d items, cold `gleaner poll`\n\n", r.large, r.base, r.items)

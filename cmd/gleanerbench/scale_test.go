@@ -113,7 +113,9 @@ func TestKeepStore(t *testing.T) {
 			t.Errorf("%s still there (%v)", file, err)
 		}
 	}
-	removeStore(kept)
+	if err := removeStore(kept); err != nil {
+		t.Fatal(err)
+	}
 	if left, _ := filepath.Glob(filepath.Join(dir, "scaled-*")); len(left) != 0 {
 		t.Errorf("left after removeStore: %v", left)
 	}
