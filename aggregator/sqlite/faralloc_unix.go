@@ -5,8 +5,6 @@ package sqlite
 import (
 	"syscall"
 	"unsafe"
-
-	"github.com/gleaner/gleaner/aggregator"
 )
 
 // farAlloc gives a run's arrays in one block mapped outside the Go heap:
@@ -27,15 +25,17 @@ func farAlloc(nKeys, nRefs int) (keys []int64, starts []int32, refs []recentRef,
 	return keys, starts, refs, mem
 }
 
-// mapPrints gives n text prints in a block mapped outside the Go heap,
-// for the same reasons (they hold no pointers), or from the heap should
-// mapping fail. Pages are backed as prints are written.
-func mapPrints(n int) ([]aggregator.TextPrint, []byte) {
-	mem := mapAnon(n * int(unsafe.Sizeof(aggregator.TextPrint{})))
+// mapSlice gives n zeroed values of T in a block mapped outside the Go
+// heap, for the same reasons, or from the heap should mapping fail. T
+// must hold no pointers: the collector does not look into the block.
+// Pages are backed as they are written.
+func mapSlice[T any](n int) ([]T, []byte) {
+	var zero T
+	mem := mapAnon(n * int(unsafe.Sizeof(zero)))
 	if mem == nil {
-		return make([]aggregator.TextPrint, n), nil
+		return make([]T, n), nil
 	}
-	return unsafe.Slice((*aggregator.TextPrint)(unsafe.Pointer(unsafe.SliceData(mem))), n), mem
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(mem))), n), mem
 }
 
 // mapAnon maps size bytes of zeroed memory outside the Go heap, or
@@ -48,7 +48,7 @@ func mapAnon(size int) []byte {
 	return mem
 }
 
-// farFree unmaps what farAlloc or mapPrints mapped.
+// farFree unmaps what farAlloc or mapSlice mapped.
 func farFree(mem []byte) {
 	if mem != nil {
 		_ = syscall.Munmap(mem) // only fails for a block it did not map

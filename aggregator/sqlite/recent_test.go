@@ -189,9 +189,11 @@ func TestFloorKnowsForgottenDates(t *testing.T) {
 	}
 }
 
-// TestEntryRing fills memory's ring past its size, with ids in runs and
-// gaps and names of varying number, then drops some entries: every entry
-// held is found by its id with its own names, and no other id is found.
+// TestEntryRing fills memory's ring four times over, with ids in runs
+// and gaps and names of varying number (so that the names array both
+// grows and moves its names to its start), then drops some entries:
+// every entry held is found by its id with its own names, and no other
+// id is found.
 func TestEntryRing(t *testing.T) {
 	namesOf := func(id int64) []uint64 {
 		out := make([]uint64, id%5)
@@ -201,8 +203,9 @@ func TestEntryRing(t *testing.T) {
 		return out
 	}
 	var q entryRing
+	defer q.release()
 	var ids []int64
-	for id := int64(1); len(ids) < recentSize+5000; id++ {
+	for id := int64(1); len(ids) < 4*recentSize; id++ {
 		if id%1000 < 3 {
 			continue // another process's entries
 		}

@@ -21,7 +21,7 @@ const maxPrinted = recentSize + farSize
 // Only entries saved once memory has begun to forget get one: a store
 // that fits in memory (a cold 600-feed poll) holds no prints, and most of
 // those of a larger one are printed. Blocks are mapped outside the Go
-// heap (mapPrints), as far runs are, and filled as entries come. The zero
+// heap (mapSlice), as far runs are, and filled as entries come. The zero
 // value is ready; a nil one knows no print.
 type textPrints struct {
 	mu     sync.RWMutex
@@ -32,7 +32,7 @@ type textPrints struct {
 type printBlock struct {
 	prints []aggregator.TextPrint
 	set    [printsBlock / 64]uint64 // which prints are set
-	mem    []byte                   // what mapPrints mapped, for farFree
+	mem    []byte                   // what mapSlice mapped, for farFree
 }
 
 // set records entry id's print.
@@ -54,7 +54,7 @@ func (t *textPrints) set(id int64, print aggregator.TextPrint) {
 	b := t.blocks[n-t.first]
 	if b == nil {
 		b = &printBlock{}
-		b.prints, b.mem = mapPrints(printsBlock)
+		b.prints, b.mem = mapSlice[aggregator.TextPrint](printsBlock)
 		t.blocks[n-t.first] = b
 	}
 	i := id % printsBlock
