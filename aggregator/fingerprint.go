@@ -216,10 +216,14 @@ func sketch(features []uint64, k int) []uint64 {
 
 // NewFingerprint fingerprints an entry's title and text.
 func NewFingerprint(e *Entry) Fingerprint {
-	body := htmlText(e.Summary) + "\n" + htmlText(e.Content)
-	features, cjk := shingles(e.Title + "\n" + body)
+	text := textOf(e)
+	return fingerprintOf(e, &text)
+}
+
+func fingerprintOf(e *Entry, text *entryText) Fingerprint {
+	features, cjk := shingles(text.full)
 	return Fingerprint{Simhash: Simhash(features), Sketch: sketch(features, SketchSize), TitleKey: TitleKey(e.Title),
-		Shingles: shingles32(features), Names: salient(body), CJK: cjk}
+		Shingles: shingles32(features), Names: salient(text.body), CJK: cjk}
 }
 
 // shingles32 keeps the high 32 bits of each feature, sorted and unique.

@@ -250,13 +250,14 @@ func (p *Poller) prepare(src Source, entries []Entry) ([]Entry, int, []uint64) {
 		if e.Unchanged {
 			continue
 		}
+		text := lazyText{entry: &e}
 		if p.Tagger != nil {
-			e.Tags = p.Tagger.Tags(&e, src)
+			e.Tags, _ = p.Tagger.apply(&e, src, &text, false)
 		} else {
 			e.Tags = src.Tags
 		}
 		if !p.Merge.Disabled && !src.NoMerge {
-			e.Fingerprint = NewFingerprint(&e)
+			e.Fingerprint = fingerprintOf(&e, text.get())
 		}
 		out = append(out, e)
 	}

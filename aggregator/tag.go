@@ -27,17 +27,17 @@ type hit struct {
 
 // Tags returns the sorted tags of e from source src.
 func (t *Tagger) Tags(e *Entry, src Source) []string {
-	tags, _ := t.apply(e, src, false)
+	tags, _ := t.apply(e, src, &lazyText{entry: e}, false)
 	return tags
 }
 
 // Explain returns e's tags with the reason for each.
 func (t *Tagger) Explain(e *Entry, src Source) []Reason {
-	_, reasons := t.apply(e, src, true)
+	_, reasons := t.apply(e, src, &lazyText{entry: e}, true)
 	return reasons
 }
 
-func (t *Tagger) apply(e *Entry, src Source, explain bool) ([]string, []Reason) {
+func (t *Tagger) apply(e *Entry, src Source, text *lazyText, explain bool) ([]string, []Reason) {
 	var reasons []Reason
 	tags := map[string]bool{}
 	give := func(r Reason) {
@@ -65,7 +65,7 @@ func (t *Tagger) apply(e *Entry, src Source, explain bool) ([]string, []Reason) 
 	sc := t.scratch.Get().(*scratch)
 	defer t.release(sc)
 	if len(t.rules) > 0 {
-		texts = fieldTexts(e, src, t.fields)
+		texts = fieldTexts(e, src, text, t.fields)
 		t.findTerms(&texts, sc)
 	}
 	for i, r := range t.rules {
@@ -83,7 +83,7 @@ func (t *Tagger) apply(e *Entry, src Source, explain bool) ([]string, []Reason) 
 	}
 	if t.cve || t.ioc {
 		e.CVEs, e.Indicators = nil, nil
-		full := e.Title + "\n" + htmlText(e.Summary) + "\n" + htmlText(e.Content)
+		full := text.get().full
 		if t.cve {
 			e.CVEs = FindCVEs(full)
 			if len(e.CVEs) > 0 {
@@ -228,12 +228,12 @@ func (t *Tagger) runRegexp(sc *scratch, id int, texts *[numFields]string) {
 }
 
 // fieldTexts folds the fields the rules read.
-func fieldTexts(e *Entry, src Source, want uint8) [numFields]string {
+func fieldTexts(e *Entry, src Source, text *lazyText, want uint8) [numFields]string {
 	var texts [numFields]string
 	raw := [numFields]func() string{
 		FieldTitle:      func() string { return e.Title },
-		FieldSummary:    func() string { return htmlText(e.Summary) },
-		FieldContent:    func() string { return htmlText(e.Content) },
+		FieldSummary:    func() string { return text.get().summary },
+		FieldContent:    func() string { return text.get().content },
 		FieldCategories: func() string { return strings.Join(e.Categories, "\n") },
 		FieldAuthor:     func() string { return e.Author },
 		FieldLink:       func() string { return e.Link },

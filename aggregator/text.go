@@ -97,6 +97,47 @@ func appendWord(b *strings.Builder, word string) {
 // asciiSpace marks the ASCII white space that unicode.IsSpace knows.
 var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
+// entryText is an entry's text as tagging, the extractors and the
+// fingerprint read it: the title, then the text of the summary and of
+// the content (htmlText), a line each. An entry's is made once per poll
+// and shared: each of the three made its own, six copies of the text.
+type entryText struct {
+	full             string // title, summary and content
+	body             string // summary and content, within full
+	summary, content string // within full
+}
+
+func textOf(e *Entry) entryText {
+	summary, content := htmlText(e.Summary), htmlText(e.Content)
+	var b strings.Builder
+	b.Grow(len(e.Title) + len(summary) + len(content) + 2)
+	b.WriteString(e.Title)
+	b.WriteByte('\n')
+	b.WriteString(summary)
+	b.WriteByte('\n')
+	b.WriteString(content)
+	full := b.String()
+	at := len(e.Title) + 1
+	return entryText{full: full, body: full[at:], summary: full[at : at+len(summary)], content: full[at+len(summary)+1:]}
+}
+
+// lazyText makes an entry's text when it is first asked for: an entry
+// whose tagging reads neither summary nor content, and which is not
+// merged, needs none. The entry's title, summary and content must not
+// change meanwhile.
+type lazyText struct {
+	entry *Entry
+	made  bool
+	text  entryText
+}
+
+func (l *lazyText) get() *entryText {
+	if !l.made {
+		l.text, l.made = textOf(l.entry), true
+	}
+	return &l.text
+}
+
 // htmlText drops tags from an HTML fragment, keeping their text, and
 // decodes entities. It copies the text between tags in spans.
 func htmlText(s string) string {

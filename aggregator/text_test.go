@@ -51,3 +51,29 @@ func BenchmarkFold(b *testing.B) {
 		fold(text)
 	}
 }
+
+// TestEntryText checks the text an entry's tagging, extractors and
+// fingerprint share against each part made alone, as each made its own
+// before they shared it.
+func TestEntryText(t *testing.T) {
+	for _, e := range []Entry{
+		{},
+		{Title: "Plain title", Summary: "plain summary"},
+		{Title: "Ransomware hits port", Summary: "<p>The <b>port</b> of Rotterdam &amp; Antwerp</p>", Content: "<div>Systems were <i>down</i> for 3 days.</div>"},
+		{Title: "勒索软件攻击港口", Content: "<p>鹿特丹港&nbsp;系统瘫痪三天。</p>"},
+		{Summary: "no title, &lt;escaped&gt; markup"},
+		{Title: "only a title"},
+	} {
+		text := textOf(&e)
+		summary, content := htmlText(e.Summary), htmlText(e.Content)
+		if want := e.Title + "\n" + summary + "\n" + content; text.full != want {
+			t.Errorf("full = %q, want %q", text.full, want)
+		}
+		if text.summary != summary || text.content != content || text.body != summary+"\n"+content {
+			t.Errorf("%q: summary %q, content %q, body %q; want %q, %q", e.Title, text.summary, text.content, text.body, summary, content)
+		}
+		if lazy := (lazyText{entry: &e}); *lazy.get() != text {
+			t.Errorf("%q: lazy text %+v, want %+v", e.Title, *lazy.get(), text)
+		}
+	}
+}
