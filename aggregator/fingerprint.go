@@ -50,6 +50,11 @@ func Shingles(text string) []uint64 {
 // token after it when that is a word too, and is a feature alone when
 // neither neighbour is a word. One pass, no token list.
 func shingles(text string) (out []uint64, mostlyCJK bool) {
+	return foldedShingles(foldCase(text))
+}
+
+// foldedShingles is shingles of text already folded (foldCase).
+func foldedShingles(text string) (out []uint64, mostlyCJK bool) {
 	out = make([]uint64, 0, len(text)/6)
 	var prev string    // the previous token, when it was a word
 	prevAlone := false // and no word came before it
@@ -97,11 +102,10 @@ func init() {
 
 func stopword(w string) bool { return len(w) <= maxStopword && stopwords[w] }
 
-// tokenize folds text and calls emit with each word and each CJK
-// character bigram (a lone CJK character stands for itself), in order.
-// The tokens are slices of the folded text: no copies.
+// tokenize calls emit with each word and each CJK character bigram (a
+// lone CJK character stands for itself) of folded text (foldCase), in
+// order. The tokens are slices of the text: no copies.
 func tokenize(text string, emit func(token string, cjk bool)) {
-	text = foldCase(text)
 	wordStart, cjkStart, prevCJK := -1, -1, -1 // byte offsets
 	flushWord := func(end int) {
 		if wordStart >= 0 {
@@ -221,7 +225,7 @@ func NewFingerprint(e *Entry) Fingerprint {
 }
 
 func fingerprintOf(e *Entry, text *entryText) Fingerprint {
-	features, cjk := shingles(text.full)
+	features, cjk := foldedShingles(text.foldParts().full)
 	return Fingerprint{Simhash: Simhash(features), Sketch: sketch(features, SketchSize), TitleKey: TitleKey(e.Title),
 		Shingles: shingles32(features), Names: salient(text.body), CJK: cjk}
 }

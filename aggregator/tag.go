@@ -230,18 +230,18 @@ func (t *Tagger) runRegexp(sc *scratch, id int, texts *[numFields]string) {
 // fieldTexts folds the fields the rules read.
 func fieldTexts(e *Entry, src Source, text *lazyText, want uint8) [numFields]string {
 	var texts [numFields]string
-	raw := [numFields]func() string{
-		FieldTitle:      func() string { return e.Title },
-		FieldSummary:    func() string { return text.get().summary },
-		FieldContent:    func() string { return text.get().content },
-		FieldCategories: func() string { return strings.Join(e.Categories, "\n") },
-		FieldAuthor:     func() string { return e.Author },
-		FieldLink:       func() string { return e.Link },
-		FieldSource:     func() string { return src.Name },
+	folded := [numFields]func() string{
+		FieldTitle:      func() string { return foldSpace(text.get().foldParts().title) },
+		FieldSummary:    func() string { return foldSpace(text.get().foldParts().summary) },
+		FieldContent:    func() string { return foldSpace(text.get().foldParts().content) },
+		FieldCategories: func() string { return fold(strings.Join(e.Categories, "\n")) },
+		FieldAuthor:     func() string { return fold(e.Author) },
+		FieldLink:       func() string { return fold(e.Link) },
+		FieldSource:     func() string { return fold(src.Name) },
 	}
 	for f := range numFields {
 		if want&(1<<f) != 0 {
-			texts[f] = fold(raw[f]())
+			texts[f] = folded[f]()
 		}
 	}
 	return texts

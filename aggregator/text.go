@@ -37,8 +37,10 @@ func FoldCategory(s string) string { return fold(s) }
 
 // fold normalises text for matching: NFKC (full-width to half-width),
 // lower case, white space folded.
-func fold(s string) string {
-	s = foldCase(s)
+func fold(s string) string { return foldSpace(foldCase(s)) }
+
+// foldSpace joins the words of s with single spaces.
+func foldSpace(s string) string {
 	// Most text needs no white space folded: keep it as it is.
 	collapse := len(s) > 0 && (s[0] == ' ' || s[len(s)-1] == ' ')
 	for i := 0; i < len(s) && !collapse; {
@@ -105,6 +107,58 @@ type entryText struct {
 	full             string // title, summary and content
 	body             string // summary and content, within full
 	summary, content string // within full
+	folded           *foldedText
+}
+
+// foldedText is an entry's text case folded (foldCase), for the
+// fingerprint's shingles and the tagger's fields: one pass and one copy
+// for both, where each folded its own.
+type foldedText struct {
+	full                    string
+	title, summary, content string // within full
+}
+
+// foldParts folds the entry's text a part at a time, which gives what
+// folding it whole gives: NFKC composes nothing with a line break, and
+// lower case maps a character at a time.
+func (t *entryText) foldParts() *foldedText {
+	if t.folded != nil {
+		return t.folded
+	}
+	title := t.full[:len(t.full)-len(t.body)-1]
+	var b strings.Builder
+	b.Grow(len(t.full))
+	var ends [3]int
+	for i, part := range [3]string{title, t.summary, t.content} {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		appendFoldCase(&b, part)
+		ends[i] = b.Len()
+	}
+	full := b.String()
+	t.folded = &foldedText{full: full, title: full[:ends[0]], summary: full[ends[0]+1 : ends[1]], content: full[ends[1]+1:]}
+	return t.folded
+}
+
+// appendFoldCase appends foldCase(s) to b: ASCII text, the common case,
+// with no copy of its own.
+func appendFoldCase(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			b.WriteString(foldCase(s))
+			return
+		}
+	}
+	from := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			b.WriteString(s[from:i])
+			b.WriteByte(c + 'a' - 'A')
+			from = i + 1
+		}
+	}
+	b.WriteString(s[from:])
 }
 
 func textOf(e *Entry) entryText {

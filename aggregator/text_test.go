@@ -75,5 +75,37 @@ func TestEntryText(t *testing.T) {
 		if lazy := (lazyText{entry: &e}); *lazy.get() != text {
 			t.Errorf("%q: lazy text %+v, want %+v", e.Title, *lazy.get(), text)
 		}
+		checkFoldParts(t, &text)
 	}
+}
+
+// checkFoldParts checks an entry's text folded a part at a time against
+// the whole folded at once, as the fingerprint folded it, and each part
+// folded alone, as the tagger did.
+func checkFoldParts(t *testing.T, text *entryText) {
+	t.Helper()
+	folded := text.foldParts()
+	if want := foldCase(text.full); folded.full != want {
+		t.Errorf("folded %q = %q, want %q", text.full, folded.full, want)
+	}
+	title := text.full[:len(text.full)-len(text.body)-1]
+	if folded.title != foldCase(title) || folded.summary != foldCase(text.summary) || folded.content != foldCase(text.content) {
+		t.Errorf("folded parts %q, %q, %q; want %q, %q, %q", folded.title, folded.summary, folded.content,
+			foldCase(title), foldCase(text.summary), foldCase(text.content))
+	}
+}
+
+// FuzzFoldParts folds entries made of any three texts, foldCases among
+// them: combining marks after a line break, full-width forms, invalid
+// UTF-8.
+func FuzzFoldParts(f *testing.F) {
+	for i, s := range foldCases {
+		f.Add(s, foldCases[(i+1)%len(foldCases)], foldCases[(i+5)%len(foldCases)])
+	}
+	f.Add("İstanbul Ｔitle", "\u0301accent first", "ß and ǅ and Σ")
+	f.Add("가\u1161", "\u1161ᄀ", "e\u0301")
+	f.Fuzz(func(t *testing.T, title, summary, content string) {
+		text := textOf(&Entry{Title: title, Summary: summary, Content: content})
+		checkFoldParts(t, &text)
+	})
 }
