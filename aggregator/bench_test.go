@@ -100,6 +100,41 @@ func BenchmarkFingerprint(b *testing.B) {
 	}
 }
 
+// BenchmarkPrepare times what a poll does to each new entry before the
+// store (Poller.prepare): its key, its tags from rules that read title,
+// summary and content with both extractors on, and its fingerprint.
+func BenchmarkPrepare(b *testing.B) {
+	tagger, err := NewTagger(TaggerOptions{
+		Rules: []TagRule{
+			{Name: "cyber-security", Any: []string{"ransomware", "vulnerability", "hackers", "breach", "网络安全", "漏洞"}},
+			{Name: "markets", All: []string{"market", "shares"}, None: []string{"tag:cyber-security"}},
+		},
+		Extract: []string{ExtractCVE, ExtractIndicators},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := &Poller{Tagger: tagger}
+	src := Source{Name: "bench"}
+	for _, lang := range []string{"en", "zh"} {
+		b.Run(lang, func(b *testing.B) {
+			pool, size := benchEntries(lang == "zh")
+			batch := make([]Entry, len(pool))
+			copy(batch, pool)
+			if out, _, _ := p.prepare(src, batch); len(out) != len(pool) || out[0].Fingerprint.Simhash == 0 {
+				b.Fatalf("prepare kept %d of %d entries, the first fingerprinted %+v", len(out), len(pool), out[0].Fingerprint)
+			}
+			b.SetBytes(int64(size * len(pool)))
+			b.ReportAllocs()
+			for b.Loop() {
+				copy(batch, pool)
+				p.prepare(src, batch)
+			}
+			reportEntries(b, len(pool))
+		})
+	}
+}
+
 // BenchmarkIdentify times Identify by each kind of key it gives, and
 // CanonicalURL alone on a link with tracking parameters.
 func BenchmarkIdentify(b *testing.B) {
