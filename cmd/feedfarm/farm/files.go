@@ -44,7 +44,9 @@ var (
 )
 
 // WriteConfig writes a gleaner configuration that polls every feed,
-// served under base, with a cyber-security rule and two outputs.
+// served under base, with a cyber-security rule, the extractors the
+// shipped configuration runs (every entry's text goes through them),
+// and two outputs.
 func WriteConfig(w io.Writer, base string, feeds []Feed) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString(`# gleaner configuration for a feedfarm run; generated, do not edit.
@@ -73,6 +75,8 @@ sources:
 		fmt.Fprintf(bw, "      - %s\n", strconv.Quote(t))
 	}
 	bw.WriteString(`
+extract: [cve, indicators]
+
 outputs:
   - name: cyber-security
     title: Cyber-security

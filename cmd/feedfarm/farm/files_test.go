@@ -5,8 +5,10 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
+	"github.com/gleaner/gleaner/aggregator"
 	"github.com/gleaner/gleaner/aggregator/config"
 	"github.com/gleaner/gleaner/cmd/feedfarm/farm"
 )
@@ -85,6 +87,9 @@ func checkConfig(t *testing.T, cfg *config.Config, feeds []farm.Feed, base strin
 	}
 	if len(cfg.Rules) != 1 || cfg.Rules[0].Name != "cyber-security" || len(cfg.Rules[0].Any) < 20 {
 		t.Errorf("rules = %+v, want one cyber-security rule", cfg.Rules)
+	}
+	if want := []string{aggregator.ExtractCVE, aggregator.ExtractIndicators}; !slices.Equal(cfg.Tagging.Extract, want) {
+		t.Errorf("extract = %q, want %q, as the shipped configuration", cfg.Tagging.Extract, want)
 	}
 	outputs := map[string]int{}
 	for _, o := range cfg.Outputs {
