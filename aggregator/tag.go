@@ -216,11 +216,12 @@ func (t *Tagger) runRegexp(sc *scratch, id int, texts *[numFields]string) {
 	}
 	h.ran = true
 	sc.touched = append(sc.touched, id)
+	tm := &t.terms[id]
 	for f := range numFields {
-		if t.fields&(1<<f) == 0 || texts[f] == "" {
+		if t.fields&(1<<f) == 0 || texts[f] == "" || !holdsNeedle(texts[f], tm.needles) {
 			continue
 		}
-		if loc := t.terms[id].re.FindStringIndex(texts[f]); loc != nil {
+		if loc := tm.re.FindStringIndex(texts[f]); loc != nil {
 			h.fields |= 1 << f
 			h.pos[f] = loc[0]
 		}

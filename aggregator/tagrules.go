@@ -102,6 +102,9 @@ type term struct {
 	text string // folded phrase or prefix, or the tag's name
 	cjk  bool   // substring match; otherwise word boundaries apply
 	re   *regexp.Regexp
+	// needles are strings one of which every match of re holds (nil:
+	// none known).
+	needles []string
 }
 
 type compiledRule struct {
@@ -127,11 +130,12 @@ func parseTerm(raw string) (term, error) {
 	case s == "":
 		return term{}, errors.New("empty term")
 	case len(s) >= 2 && strings.HasPrefix(s, "/") && strings.HasSuffix(s, "/"):
-		re, err := regexp.Compile("(?i)" + s[1:len(s)-1])
+		expr := "(?i)" + s[1:len(s)-1]
+		re, err := regexp.Compile(expr)
 		if err != nil {
 			return term{}, fmt.Errorf("bad regular expression %s: %w", s, err)
 		}
-		return term{raw: raw, kind: regexpTerm, re: re}, nil
+		return term{raw: raw, kind: regexpTerm, re: re, needles: needles(expr)}, nil
 	case strings.HasPrefix(s, "tag:"):
 		return term{raw: raw, kind: tagTerm, text: strings.TrimSpace(s[4:])}, nil
 	}
