@@ -90,27 +90,39 @@ func hasDefangMark(text string) bool {
 }
 
 // containsFoldASCII reports whether s contains sub, ASCII letters
-// compared case-blind; sub is lower-case ASCII.
+// compared case-blind; sub is lower-case ASCII. The first byte is found
+// in each of its cases by IndexByte, many bytes at a time.
 func containsFoldASCII(s, sub string) bool {
-	first, upper := sub[0], sub[0]
-	if 'a' <= first && first <= 'z' {
-		upper -= 'a' - 'A'
+	leads := []byte{sub[0]}
+	if 'a' <= sub[0] && sub[0] <= 'z' {
+		leads = append(leads, sub[0]-('a'-'A'))
 	}
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if c := s[i]; c != first && c != upper {
-			continue
-		}
-		match := true
-		for j := 1; j < len(sub) && match; j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
+	for _, lead := range leads {
+		for rest := s; ; {
+			i := strings.IndexByte(rest, lead)
+			if i < 0 || len(rest)-i < len(sub) {
+				break
 			}
-			match = c == sub[j]
-		}
-		if match {
-			return true
+			if equalFoldLower(rest[i+1:i+len(sub)], sub[1:]) {
+				return true
+			}
+			rest = rest[i+1:]
 		}
 	}
 	return false
+}
+
+// equalFoldLower reports whether s is lower, ASCII letters compared
+// case-blind; lower is lower-case ASCII as long as s.
+func equalFoldLower(s, lower string) bool {
+	for i := range len(s) {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -29,26 +29,29 @@ var extractCases = []string{
 // the expressions alone give.
 func TestExtractorsLookFirst(t *testing.T) {
 	texts := slices.Clone(extractCases)
-	raw, err := os.ReadFile("testdata/tagging/items.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var set struct {
-		Items []struct{ Title, Summary, Content string }
-	}
-	if err := json.Unmarshal(raw, &set); err != nil {
-		t.Fatal(err)
-	}
-	found := 0
-	for _, it := range set.Items {
+	for _, it := range labelledItems(t) {
 		texts = append(texts, it.Title+"\n"+it.Summary+"\n"+it.Content)
 	}
+	found := 0
 	for _, text := range texts {
 		found += checkExtractors(t, text)
 	}
 	if found < 20 {
 		t.Errorf("the cases held %d identifiers and indicators, want at least 20: the test checks little", found)
 	}
+}
+
+// labelledItems are the items of the labelled tagging set.
+func labelledItems(t testing.TB) []Entry {
+	raw, err := os.ReadFile("testdata/tagging/items.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set struct{ Items []Entry }
+	if err := json.Unmarshal(raw, &set); err != nil {
+		t.Fatal(err)
+	}
+	return set.Items
 }
 
 // checkExtractors compares the extractors with the expressions run on

@@ -1,7 +1,6 @@
 package aggregator
 
 import (
-	"encoding/json"
 	"os"
 	"regexp"
 	"slices"
@@ -68,21 +67,11 @@ func shippedExpressions(t testing.TB) []string {
 // labelled tagging set and on texts made to match them, that a folded
 // text an expression matches holds one of its needles.
 func TestNeedlesInMatches(t *testing.T) {
-	raw, err := os.ReadFile("testdata/tagging/items.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var set struct {
-		Items []struct{ Title, Summary, Content string }
-	}
-	if err := json.Unmarshal(raw, &set); err != nil {
-		t.Fatal(err)
-	}
 	texts := []string{
 		"APT 41 and apt29", "Customer records were STOLEN", "a Fraudulent website", "Bogus SMS messages",
 		"CVE-2024-12345", "客户数据遭到兜售", "短信里的链接别点", "It was not a cyber-attack", "Patients' data leaked",
 	}
-	for _, it := range set.Items {
+	for _, it := range labelledItems(t) {
 		texts = append(texts, it.Title, it.Summary, it.Content)
 	}
 	matches := 0

@@ -168,8 +168,11 @@ func (t *Tagger) ruleMatches(r compiledRule, sc *scratch, tags map[string]bool, 
 		h := sc.hits[id]
 		for f := range numFields {
 			if h.fields&r.fields&(1<<f) != 0 {
-				return Reason{Tag: r.name, Term: tm.raw, Field: FieldNames[f],
-					Pos: utf8.RuneCountInString(texts[f][:h.pos[f]]), Context: around(texts[f], h.pos[f])}, true
+				why := Reason{Tag: r.name, Term: tm.raw, Field: FieldNames[f]}
+				if explain { // where, and the words around: for people only
+					why.Pos, why.Context = utf8.RuneCountInString(texts[f][:h.pos[f]]), around(texts[f], h.pos[f])
+				}
+				return why, true
 			}
 		}
 		return Reason{}, false
