@@ -104,6 +104,9 @@ func (b *bench) startFarm(name string) error {
 	}
 	go io.Copy(io.Discard, stdout)
 	b.config = filepath.Join(farmDir, "gleaner.yaml")
+	if o.tagsFrom != "" {
+		return useTagging(b.config, o.tagsFrom)
+	}
 	return nil
 }
 

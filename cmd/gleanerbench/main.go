@@ -13,6 +13,7 @@
 //	go run ./cmd/gleanerbench -feeds 600
 //	go run ./cmd/gleanerbench -feeds 5000
 //	go run ./cmd/gleanerbench -feeds 5000 -scale-from 600  # linear? interleaved cold cycles
+//	go run ./cmd/gleanerbench -feeds 600 -tags-from config.yaml  # the shipped rules
 package main
 
 import (
@@ -47,6 +48,7 @@ type options struct {
 	loader       string // auto, wrk or go
 	scaleFrom    int    // the scaling test's base size; 0: the full run
 	pairs        int    // the scaling test's runs at -feeds
+	tagsFrom     string // a gleaner configuration whose tagging the cycles use
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -66,6 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.loader, "loader", "auto", "serving tests' load generator: wrk, go (the harness's own client), or auto (wrk when on PATH)")
 	fs.IntVar(&o.scaleFrom, "scale-from", 0, "run only the scaling test: cold `gleaner poll` cycles at this many feeds and at -feeds, interleaved")
 	fs.IntVar(&o.pairs, "pairs", 2, "the scaling test's cold cycles at -feeds (the base size runs one more)")
+	fs.StringVar(&o.tagsFrom, "tags-from", "", "tag with the rules and extractors of this gleaner configuration (such as config.yaml) instead of the farm's one rule")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

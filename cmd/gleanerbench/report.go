@@ -196,6 +196,9 @@ func (b *bench) loadUntil(ctx context.Context, url string, header http.Header, r
 func (r *report) write(w io.Writer) {
 	fmt.Fprintf(w, "## %d feeds × %d items\n\n", r.o.feeds, r.o.items)
 	fmt.Fprintf(w, "Machine: %s. Run: %s.\n\n", r.machine, time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	if r.o.tagsFrom != "" {
+		fmt.Fprintf(w, "Tagging: the rules and extractors of %s.\n\n", r.o.tagsFrom)
+	}
 	writeCycles(w, r.cycles, false)
 	fmt.Fprintln(w)
 	writeRepeats(w, r.repeats)

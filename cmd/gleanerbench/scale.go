@@ -29,6 +29,7 @@ type scaleReport struct {
 	machine     string
 	base, large int
 	items       int
+	tagsFrom    string // see options
 	runs        []scaleRun
 	lost        []string
 }
@@ -96,7 +97,7 @@ func scaleOrder(base, large, pairs int) []int {
 // scale runs the scaling test: b's farm is the large size; a second farm
 // serves the base size.
 func (b *bench) scale(ctx context.Context) (*scaleReport, error) {
-	r := &scaleReport{machine: machine(), base: b.o.scaleFrom, large: b.o.feeds, items: b.o.items}
+	r := &scaleReport{machine: machine(), base: b.o.scaleFrom, large: b.o.feeds, items: b.o.items, tagsFrom: b.o.tagsFrom}
 	small := *b
 	small.o.feeds = b.o.scaleFrom
 	if err := small.startFarm(fmt.Sprintf("farm-%d", small.o.feeds)); err != nil {
@@ -181,6 +182,9 @@ func (b *bench) freshStore() error { return removeStore(storeFiles(b.config)[0])
 func (r *scaleReport) write(w io.Writer) {
 	fmt.Fprintf(w, "# gleaner scaling: %d against %d feeds × %d items, cold `gleaner poll`\n\n", r.large, r.base, r.items)
 	fmt.Fprintf(w, "Machine: %s\n\n", r.machine)
+	if r.tagsFrom != "" {
+		fmt.Fprintf(w, "Tagging: the rules and extractors of %s.\n\n", r.tagsFrom)
+	}
 	fmt.Fprintln(w, "| run | feeds | wall | CPU s | peak RSS | bare fetch (baseline) | new entries | DB size | merging recall | precision |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
 	for i, run := range r.runs {
