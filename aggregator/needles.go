@@ -8,12 +8,12 @@ import (
 	"unicode/utf8"
 )
 
-// Needles of a regular-expression term: strings one of which every match
-// contains. The tagger runs a term's expression on a field only if the
-// field holds one of them. Expressions try a match at every position of
-// a text; on the shipped rules, whose seven expressions ran on nearly
-// every item (no phrase of their rule had matched), tagging took about
-// 50 µs an item (BenchmarkTagging).
+// Needles of a regular-expression term: sets of strings such that every
+// match holds one string of each set. The tagger runs a term's
+// expression on a field only if the field holds them. Expressions try a
+// match at every position of a text; on the shipped rules, whose seven
+// expressions ran on nearly every item (no phrase of their rule had
+// matched), tagging took about 50 µs an item (BenchmarkTagging).
 //
 // The fields are folded (fold: NFKC, lower case), so a needle is looked
 // for in lower case. Under (?i), which every term has, a literal's
@@ -23,10 +23,17 @@ import (
 // fold in ways lower case does not show (σ and ς), so a literal holding
 // one gives no needle.
 
-// needles returns the needles of an expression, or nil when it promises
-// none (an expression that may match the empty string, or only classes
-// of characters).
-func needles(expr string) []string {
+// needle is a string every match holds; at a word's start when \b comes
+// before it in the expression and it starts with a word character.
+type needle struct {
+	text      string
+	wordStart bool
+}
+
+// needles returns the needle sets of an expression, or nil when it
+// promises none (an expression that may match the empty string, or only
+// classes of characters).
+func needles(expr string) [][]needle {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
 		return nil
@@ -34,11 +41,11 @@ func needles(expr string) []string {
 	return needlesOf(re.Simplify())
 }
 
-func needlesOf(re *syntax.Regexp) []string {
+func needlesOf(re *syntax.Regexp) [][]needle {
 	switch re.Op {
 	case syntax.OpLiteral:
 		if s, ok := literalNeedle(re); ok {
-			return []string{s}
+			return [][]needle{{{text: s}}}
 		}
 	case syntax.OpCapture, syntax.OpPlus:
 		return needlesOf(re.Sub[0])
@@ -47,40 +54,78 @@ func needlesOf(re *syntax.Regexp) []string {
 			return needlesOf(re.Sub[0])
 		}
 	case syntax.OpConcat:
-		// Every part is in every match: the part whose needles are
-		// longest (and fewest) says most.
-		var best []string
-		for _, sub := range re.Sub {
-			if n := needlesOf(sub); n != nil && (best == nil || betterNeedles(n, best)) {
-				best = n
+		// Every part is in every match, and what follows \b starts a
+		// word.
+		var all [][]needle
+		for i, sub := range re.Sub {
+			all = append(all, needlesOf(sub)...)
+			if i > 0 && re.Sub[i-1].Op == syntax.OpWordBoundary {
+				if first := startNeedles(sub); first != nil {
+					all = append(all, first)
+				}
 			}
 		}
-		return best
+		return all
 	case syntax.OpAlternate:
-		var all []string
+		// A match holds one branch's: of each, the set that says most.
+		var any []needle
 		for _, sub := range re.Sub {
-			n := needlesOf(sub)
-			if n == nil {
+			sets := needlesOf(sub)
+			if sets == nil {
 				return nil // that branch may match without any
 			}
-			all = append(all, n...)
+			any = append(any, slices.MaxFunc(sets, compareNeedles)...)
 		}
-		slices.Sort(all)
-		return slices.Compact(all)
+		return [][]needle{any}
 	}
 	return nil
 }
 
-// betterNeedles prefers the set whose shortest needle is longer, then
-// the smaller set.
-func betterNeedles(a, b []string) bool {
-	shortest := func(s []string) int {
-		return len(slices.MinFunc(s, func(x, y string) int { return len(x) - len(y) }))
+// startNeedles returns the strings one of which starts every match of
+// re, marked as at a word's start, or nil if there are none such, or
+// one starts with a character that is not a word's.
+func startNeedles(re *syntax.Regexp) []needle {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if s, ok := literalNeedle(re); ok && isWordByte(s[0]) {
+			return []needle{{text: s, wordStart: true}}
+		}
+	case syntax.OpCapture, syntax.OpPlus:
+		return startNeedles(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return startNeedles(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		return startNeedles(re.Sub[0])
+	case syntax.OpAlternate:
+		var any []needle
+		for _, sub := range re.Sub {
+			first := startNeedles(sub)
+			if first == nil {
+				return nil
+			}
+			any = append(any, first...)
+		}
+		return any
+	}
+	return nil
+}
+
+// compareNeedles ranks sets: the one whose shortest needle is longer
+// says more, then the smaller one.
+func compareNeedles(a, b []needle) int {
+	shortest := func(set []needle) int {
+		n := len(set[0].text)
+		for _, x := range set {
+			n = min(n, len(x.text))
+		}
+		return n
 	}
 	if sa, sb := shortest(a), shortest(b); sa != sb {
-		return sa > sb
+		return sa - sb
 	}
-	return len(a) < len(b)
+	return len(b) - len(a)
 }
 
 // literalNeedle is a literal as it appears in folded text, if that is
@@ -99,16 +144,7 @@ func literalNeedle(re *syntax.Regexp) (string, bool) {
 	return b.String(), b.Len() > 0
 }
 
-// holdsNeedle reports whether text holds one of needles; no needles
-// promise nothing, and every text may match.
-func holdsNeedle(text string, needles []string) bool {
-	if needles == nil {
-		return true
-	}
-	for _, n := range needles {
-		if strings.Contains(text, n) {
-			return true
-		}
-	}
-	return false
+// isWordByte is \w of Go's expressions, whose \b is ASCII's.
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
 }

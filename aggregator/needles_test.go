@@ -1,34 +1,74 @@
 package aggregator
 
 import (
+	"fmt"
 	"os"
+	"reflect"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"unicode"
 )
 
+// TestNeedles shows each expression's needle sets as the sets joined by
+// " & ", a set's needles by "|", "^" marking a needle at a word's start.
 func TestNeedles(t *testing.T) {
 	for _, tt := range []struct {
-		expr string
-		want []string
+		expr, want string
 	}{
-		{`(?i)\bapt ?\d{1,3}\b`, []string{"apt"}},
-		{`(?i)\bCVE-\d{4}-\d{4,7}\b`, []string{"cve-"}},
-		{`(?i)\bnot (a |an )?cyber[ -]?attack`, []string{"attack"}},
-		{`(?i)(breach|stolen|leak(ed)?)`, []string{"breach", "leak", "stolen"}},
-		{`(?i)短信.{0,20}(链接|点击)`, []string{"短信"}},
-		{`(?i)(ab)+x*`, []string{"ab"}},
-		{`(?i)(ab){2,3}`, []string{"ab"}},
-		{`(?i)Σ[a-z]+`, nil},  // σ, ς and Σ fold together; lower case shows one
-		{`(?i)σημα|x`, nil},   // the same, in one branch
-		{`(?i)[a-z]+`, nil},   // classes only
-		{`(?i)x*`, nil},       // may match nothing
-		{`(?i)(a|b*)c?`, nil}, // a branch that needs nothing
-		{`(?i)a(`, nil},       // does not parse
+		{`(?i)\bapt ?\d{1,3}\b`, "apt & ^apt"},
+		{`(?i)\bCVE-\d{4}-\d{4,7}\b`, "cve- & ^cve- & -"},
+		{`(?i)\bnot (a |an )?cyber[ -]?attack`, "not  & ^not  & cyber & attack"},
+		{`(?i)(breach|stolen|leak(ed)?)`, "breach|stolen|leak"},
+		{`(?i)\b(data|users?)\b[^.]{0,9}\b(sold|taken)\b`, "data|user & ^data|^user & sold|taken & ^sold|^taken"},
+		{`(?i)\b(fake|fraudulent|bogus)\b`, "ake|raudulent|bogus & ^f|^bogus"},
+		{`(?i)短信.{0,20}(链接|点击)`, "短信 & 链接|点击"},
+		{`(?i)\b-x`, "-x"}, // \b before a non-word character: a word ends there
+		{`(?i)(ab)+x*`, "ab"},
+		{`(?i)Σ[a-z]+`, ""},  // σ, ς and Σ fold together; lower case shows one
+		{`(?i)σημα|x`, ""},   // the same, in one branch
+		{`(?i)[a-z]+`, ""},   // classes only
+		{`(?i)x*`, ""},       // may match nothing
+		{`(?i)(a|b*)c?`, ""}, // a branch that needs nothing
+		{`(?i)a(`, ""},       // does not parse
 	} {
-		if got := needles(tt.expr); !slices.Equal(got, tt.want) {
+		if got := renderNeedles(needles(tt.expr)); got != tt.want {
 			t.Errorf("needles(%q) = %q, want %q", tt.expr, got, tt.want)
+		}
+	}
+}
+
+func renderNeedles(sets [][]needle) string {
+	var out []string
+	for _, set := range sets {
+		var texts []string
+		for _, n := range set {
+			texts = append(texts, map[bool]string{true: "^"}[n.wordStart]+n.text)
+		}
+		out = append(out, strings.Join(texts, "|"))
+	}
+	return strings.Join(out, " & ")
+}
+
+// TestHolds checks the look for one needle, at a word's start or not.
+func TestHolds(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		n    needle
+		want bool
+	}{
+		{"the captain", needle{"apt", false}, true},
+		{"the captain", needle{"apt", true}, false},
+		{"captain apt28", needle{"apt", true}, true},
+		{"apt 41", needle{"apt", true}, true},
+		{"(apt)", needle{"apt", true}, true},
+		{"黑客apt", needle{"apt", true}, true}, // \b is ASCII's: a Chinese character is no word character
+		{"_apt x9apt", needle{"apt", true}, false},
+		{"", needle{"apt", false}, false},
+	} {
+		if got := holds(tt.text, tt.n); got != tt.want {
+			t.Errorf("holds(%q, %+v) = %v, want %v", tt.text, tt.n, got, tt.want)
 		}
 	}
 }
@@ -63,14 +103,18 @@ func shippedExpressions(t testing.TB) []string {
 	return exprs
 }
 
+// matchingTexts match the shipped expressions.
+var matchingTexts = []string{
+	"APT 41 and apt29", "Customer records were STOLEN", "a Fraudulent website", "Bogus SMS messages",
+	"CVE-2024-12345", "客户数据遭到兜售", "短信里的链接别点", "It was not a cyber-attack", "Patients' data leaked",
+	"Beijing and Washington", "中美会谈", "the US and China",
+}
+
 // TestNeedlesInMatches checks, for the shipped expressions on the
 // labelled tagging set and on texts made to match them, that a folded
 // text an expression matches holds one of its needles.
 func TestNeedlesInMatches(t *testing.T) {
-	texts := []string{
-		"APT 41 and apt29", "Customer records were STOLEN", "a Fraudulent website", "Bogus SMS messages",
-		"CVE-2024-12345", "客户数据遭到兜售", "短信里的链接别点", "It was not a cyber-attack", "Patients' data leaked",
-	}
+	texts := slices.Clone(matchingTexts)
 	for _, it := range labelledItems(t) {
 		texts = append(texts, it.Title, it.Summary, it.Content)
 	}
@@ -89,13 +133,13 @@ func TestNeedlesInMatches(t *testing.T) {
 	}
 }
 
-func checkNeedles(t *testing.T, re *regexp.Regexp, needles []string, folded string) int {
+func checkNeedles(t *testing.T, re *regexp.Regexp, sets [][]needle, folded string) int {
 	t.Helper()
 	if !re.MatchString(folded) {
 		return 0
 	}
-	if !holdsNeedle(folded, needles) {
-		t.Errorf("%s matches %q, which holds none of %q", re, folded, needles)
+	if !holdsNeedles(folded, sets) {
+		t.Errorf("%s matches %q, which does not hold its needles %s", re, folded, renderNeedles(sets))
 	}
 	return 1
 }
@@ -115,4 +159,67 @@ func FuzzNeedles(f *testing.F) {
 			checkNeedles(t, re, needles(exprs[i]), folded)
 		}
 	})
+}
+
+// holdsNeedles reports whether text holds a needle of every set, as the
+// tagger finds them in its one pass; no sets promise nothing.
+func holdsNeedles(text string, sets [][]needle) bool {
+	for _, set := range sets {
+		if !slices.ContainsFunc(set, func(n needle) bool { return holds(text, n) }) {
+			return false
+		}
+	}
+	return true
+}
+
+func holds(text string, n needle) bool {
+	if !n.wordStart {
+		return strings.Contains(text, n.text)
+	}
+	for at := 0; ; {
+		i := strings.Index(text[at:], n.text)
+		if i < 0 {
+			return false
+		}
+		if i += at; i == 0 || !isWordByte(text[i-1]) {
+			return true
+		}
+		at = i + 1
+	}
+}
+
+// TestTagsWithNeedles tags with the shipped expressions, each a rule of
+// its own, once looking for needles first and once running every
+// expression: the labelled set and texts made to match get the same
+// tags, for the same reasons.
+func TestTagsWithNeedles(t *testing.T) {
+	var rules []TagRule
+	for i, expr := range shippedExpressions(t) {
+		rules = append(rules, TagRule{Name: fmt.Sprint("rule", i), Any: []string{"/" + strings.TrimPrefix(expr, "(?i)") + "/"}})
+	}
+	rules = append(rules, TagRule{Name: "mixed", Any: []string{"ransomware", `/\bapt ?\d+/`}, All: []string{`/(sold|leaked)/`}})
+	withNeedles, err := NewTagger(TaggerOptions{Rules: rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	everyTime, _ := NewTagger(TaggerOptions{Rules: rules})
+	for i := range everyTime.terms {
+		everyTime.terms[i].needles, everyTime.terms[i].allNeedles = nil, 0
+	}
+	clear(everyTime.needleUses)
+	entries := labelledItems(t)
+	for _, text := range matchingTexts {
+		entries = append(entries, Entry{Title: "About " + text, Summary: "<p>" + text + "</p>", Content: text + ", the captain said."})
+	}
+	tagged := 0
+	for _, e := range entries {
+		got, want := withNeedles.Explain(&e, Source{}), everyTime.Explain(&e, Source{})
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: tagged %+v, want %+v", e.Title, got, want)
+		}
+		tagged += min(len(want), 1)
+	}
+	if tagged < 10 {
+		t.Errorf("%d entries tagged, want at least 10: the test checks little", tagged)
+	}
 }

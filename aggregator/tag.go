@@ -22,7 +22,11 @@ type Reason struct {
 type hit struct {
 	fields uint8
 	ran    bool // a regular expression was run
+	noted  bool // in the scratch's touched list
 	pos    [numFields]int
+	// needles are, for a regular expression, the needle sets (bits in
+	// the order of term.needles) each field holds a needle of.
+	needles [numFields]uint8
 }
 
 // Tags returns the sorted tags of e from source src.
@@ -115,13 +119,20 @@ func (t *Tagger) findTerms(texts *[numFields]string, sc *scratch) {
 		text := texts[f]
 		if t.matcher != nil {
 			t.matcher.scan(text, func(p, start int) {
-				end := start + len(t.terms[t.patterns[p][0]].text)
 				for _, id := range t.patterns[p] {
 					tm := &t.terms[id]
+					end := start + len(tm.text)
 					if !tm.cjk && (wordRuneBefore(text, start) || tm.kind == phraseTerm && wordRuneAfter(text, end)) {
 						continue
 					}
 					t.record(sc, id, f, start)
+				}
+				for _, u := range t.needleUses[p] {
+					if u.wordStart && start > 0 && isWordByte(text[start-1]) {
+						continue
+					}
+					h := t.note(sc, int(u.term))
+					h.needles[f] |= 1 << u.set
 				}
 			})
 		}
@@ -129,15 +140,24 @@ func (t *Tagger) findTerms(texts *[numFields]string, sc *scratch) {
 }
 
 func (t *Tagger) record(sc *scratch, id, field, pos int) {
-	h := &sc.hits[id]
+	h := t.note(sc, id)
 	if h.fields == 0 {
-		sc.touched = append(sc.touched, id) // may repeat: release is idempotent
 		sc.evaluate[t.termRule[id]] = true
 	}
 	if h.fields&(1<<field) == 0 {
 		h.fields |= 1 << field
 		h.pos[field] = pos
 	}
+}
+
+// note returns a term's hit, listed to be cleared.
+func (t *Tagger) note(sc *scratch, id int) *hit {
+	h := &sc.hits[id]
+	if !h.noted {
+		h.noted = true
+		sc.touched = append(sc.touched, id)
+	}
+	return h
 }
 
 // release clears what a tagging recorded and returns the scratch.
@@ -213,16 +233,15 @@ func (t *Tagger) ruleMatches(r compiledRule, sc *scratch, tags map[string]bool, 
 // runRegexp finds a regular-expression term in the fields, once per
 // tagging.
 func (t *Tagger) runRegexp(sc *scratch, id int, texts *[numFields]string) {
-	h := &sc.hits[id]
+	h := t.note(sc, id)
 	if h.ran {
 		return
 	}
 	h.ran = true
-	sc.touched = append(sc.touched, id)
 	tm := &t.terms[id]
 	for f := range numFields {
-		if t.fields&(1<<f) == 0 || texts[f] == "" || !holdsNeedle(texts[f], tm.needles) {
-			continue
+		if t.fields&(1<<f) == 0 || texts[f] == "" || h.needles[f] != tm.allNeedles {
+			continue // one of its needle sets is not in the field
 		}
 		if loc := tm.re.FindStringIndex(texts[f]); loc != nil {
 			h.fields |= 1 << f

@@ -69,11 +69,14 @@ type TaggerOptions struct {
 type Tagger struct {
 	terms    []term
 	patterns [][]int // matcher pattern → terms that use it
-	matcher  *matcher
-	rules    []compiledRule
-	fields   uint8 // fields any rule reads
-	cats     map[string]string
-	cve, ioc bool
+	// needleUses: matcher pattern → the regular expressions it is a
+	// needle of.
+	needleUses [][]needleUse
+	matcher    *matcher
+	rules      []compiledRule
+	fields     uint8 // fields any rule reads
+	cats       map[string]string
+	cve, ioc   bool
 	// termRule maps a term to the rule (index in rules) it belongs to, so
 	// that only rules with a matched term are evaluated.
 	termRule []int
@@ -102,9 +105,18 @@ type term struct {
 	text string // folded phrase or prefix, or the tag's name
 	cjk  bool   // substring match; otherwise word boundaries apply
 	re   *regexp.Regexp
-	// needles are strings one of which every match of re holds (nil:
-	// none known).
-	needles []string
+	// needles are what every match of re holds (see needles; nil:
+	// none known), found in the same pass as phrases; allNeedles has a
+	// bit for each set, which a field must hold for re to run on it.
+	needles    [][]needle
+	allNeedles uint8
+}
+
+// needleUse says which needle set of which term a pattern is a needle of.
+type needleUse struct {
+	term      int32
+	set       uint8
+	wordStart bool
 }
 
 type compiledRule struct {
@@ -135,7 +147,11 @@ func parseTerm(raw string) (term, error) {
 		if err != nil {
 			return term{}, fmt.Errorf("bad regular expression %s: %w", s, err)
 		}
-		return term{raw: raw, kind: regexpTerm, re: re, needles: needles(expr)}, nil
+		n := needles(expr)
+		if len(n) > 8 {
+			n = n[:8] // a field holding the first 8 sets may match; the rest are not looked for
+		}
+		return term{raw: raw, kind: regexpTerm, re: re, needles: n, allNeedles: 1<<len(n) - 1}, nil
 	case strings.HasPrefix(s, "tag:"):
 		return term{raw: raw, kind: tagTerm, text: strings.TrimSpace(s[4:])}, nil
 	}
@@ -169,6 +185,17 @@ func NewTagger(opts TaggerOptions) (*Tagger, error) {
 	}
 	patternOf := map[string]int{}
 	var patterns []string
+	pattern := func(text string) int {
+		p, ok := patternOf[text]
+		if !ok {
+			p = len(patterns)
+			patternOf[text] = p
+			patterns = append(patterns, text)
+			t.patterns = append(t.patterns, nil)
+			t.needleUses = append(t.needleUses, nil)
+		}
+		return p
+	}
 	addTerms := func(raws []string) ([]int, error) {
 		ids := make([]int, 0, len(raws))
 		for _, raw := range raws {
@@ -181,14 +208,15 @@ func NewTagger(opts TaggerOptions) (*Tagger, error) {
 			ids = append(ids, id)
 			switch tm.kind {
 			case phraseTerm, prefixTerm:
-				p, ok := patternOf[tm.text]
-				if !ok {
-					p = len(patterns)
-					patternOf[tm.text] = p
-					patterns = append(patterns, tm.text)
-					t.patterns = append(t.patterns, nil)
-				}
+				p := pattern(tm.text)
 				t.patterns[p] = append(t.patterns[p], id)
+			case regexpTerm:
+				for set, needles := range tm.needles {
+					for _, n := range needles {
+						p := pattern(n.text)
+						t.needleUses[p] = append(t.needleUses[p], needleUse{int32(id), uint8(set), n.wordStart})
+					}
+				}
 			}
 		}
 		return ids, nil
