@@ -11,7 +11,7 @@ import (
 // Needles of a regular-expression term: sets of strings such that every
 // match holds one string of each set. The tagger runs a term's
 // expression on a field only if the field holds them. Expressions try a
-// match at every position of a text; on the shipped rules, whose seven
+// match at every position of a text; on the shipped rules, whose
 // expressions ran on nearly every item (no phrase of their rule had
 // matched), tagging took about 50 µs an item (BenchmarkTagging).
 //
