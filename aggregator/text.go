@@ -29,6 +29,9 @@ func isWordRune(r rune) bool {
 }
 
 func isCJK(r rune) bool {
+	if 0x4E00 <= r && r <= 0x9FFF { // CJK Unified Ideographs, every one Han: most of a Chinese text
+		return true
+	}
 	return r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) // Hangul Jamo start at U+1100
 }
 

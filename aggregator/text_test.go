@@ -3,6 +3,7 @@ package aggregator
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 var foldCases = []string{
@@ -108,4 +109,14 @@ func FuzzFoldParts(f *testing.F) {
 		text := textOf(&Entry{Title: title, Summary: summary, Content: content})
 		checkFoldParts(t, &text)
 	})
+}
+
+// TestUnifiedIdeographsAreHan checks isCJK's quick range against the
+// Unicode tables it stands in for.
+func TestUnifiedIdeographsAreHan(t *testing.T) {
+	for r := rune(0x4E00); r <= 0x9FFF; r++ {
+		if !unicode.Is(unicode.Han, r) {
+			t.Fatalf("%U is in isCJK's quick range but not Han", r)
+		}
+	}
 }
