@@ -1,5 +1,11 @@
 package aggregator
 
+import (
+	"runtime"
+
+	"github.com/gleaner/gleaner/aggregator/internal/offheap"
+)
+
 // matcher finds every occurrence of a fixed set of byte strings in one
 // pass over a text (Aho–Corasick), so the cost of tagging does not grow
 // with the number of terms. It is built once per configuration and is
@@ -7,9 +13,14 @@ package aggregator
 type matcher struct {
 	classes  [256]uint16 // byte → class; class 0 is "a byte no pattern has"
 	nClasses int
-	next     []int32 // node*nClasses+class → node (a full automaton)
-	out      [][]int32
-	lens     []int // pattern index → length in bytes
+	// next is node*nClasses+class → node (a full automaton), mapped
+	// outside the Go heap (offheap): for the shipped rules 3,187 nodes
+	// of 100 classes, 1.3 MB held as long as the configuration, which the
+	// heap's headroom made 2.5 MB at a cold poll's peak. It is unmapped
+	// once the matcher is unreachable.
+	next []int32
+	out  [][]int32
+	lens []int // pattern index → length in bytes
 }
 
 // newMatcher builds the automaton for patterns (non-empty).
@@ -69,10 +80,12 @@ func newMatcher(patterns []string) *matcher {
 			}
 		}
 	}
-	m.next = make([]int32, len(trie)*m.nClasses)
+	next, mem := offheap.Slice[int32](len(trie) * m.nClasses)
 	for n, row := range trie {
-		copy(m.next[n*m.nClasses:], row)
+		copy(next[n*m.nClasses:], row)
 	}
+	m.next = next
+	runtime.AddCleanup(m, offheap.Free, mem)
 	return m
 }
 

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/gleaner/gleaner/aggregator/internal/offheap"
 )
 
 // farRun holds the key refs of entries memory forgot, frozen: a poll
@@ -22,7 +24,7 @@ type farRun struct {
 	lastID         int64       // the newest entry it holds refs of
 	oldest, newest uint32      // the refs' published dates (refSeconds)
 	made           time.Time   // when its newest part was frozen
-	mem            []byte      // what farAlloc gave, for farFree
+	mem            []byte      // what farAlloc gave, for offheap.Free
 }
 
 // keyRefs are the refs of one key on their way into a run, ordered by
@@ -128,7 +130,7 @@ func mergeFarRuns(a, b *farRun) *farRun {
 
 // release gives the run's memory back; the run is not to be read again.
 func (run *farRun) release() {
-	farFree(run.mem)
+	offheap.Free(run.mem)
 	*run = farRun{}
 }
 

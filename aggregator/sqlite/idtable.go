@@ -1,14 +1,16 @@
 package sqlite
 
+import "github.com/gleaner/gleaner/aggregator/internal/offheap"
+
 // idTable files entry ids by text hash (textHash, never 0) for memory's
 // lookups by link and title: open addressing in slots mapped outside the
-// Go heap (mapSlice). As a map it was a seventh of the live heap at the
+// Go heap (offheap). As a map it was a seventh of the live heap at the
 // end of a cold 600-feed poll, and the collector lets the heap grow to
 // twice what is live. The zero value is ready.
 type idTable struct {
 	slots []idSlot // a power of two long; hash 0 marks a free slot
 	used  int
-	mem   []byte // what mapSlice mapped, for farFree
+	mem   []byte // what offheap.Slice mapped, for offheap.Free
 }
 
 type idSlot struct {
@@ -52,14 +54,14 @@ func (t *idTable) get(hash uint64) int64 {
 // grow doubles the table and files what it holds again.
 func (t *idTable) grow() {
 	old, oldMem := t.slots, t.mem
-	t.slots, t.mem = mapSlice[idSlot](max(1024, 2*len(old)))
+	t.slots, t.mem = offheap.Slice[idSlot](max(1024, 2*len(old)))
 	t.used = 0
 	for _, s := range old {
 		if s.hash != 0 {
 			t.put(s.hash, s.id)
 		}
 	}
-	farFree(oldMem)
+	offheap.Free(oldMem)
 }
 
 // home is the slot where the search for hash begins. Hashes are random
@@ -78,6 +80,6 @@ func (t *idTable) reset() {
 
 // release gives the slots back; the table is empty and ready again.
 func (t *idTable) release() {
-	farFree(t.mem)
+	offheap.Free(t.mem)
 	*t = idTable{}
 }

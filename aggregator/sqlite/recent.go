@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gleaner/gleaner/aggregator"
+	"github.com/gleaner/gleaner/aggregator/internal/offheap"
 )
 
 // Bounds on what the process remembers of entries it saved, and on what
@@ -649,7 +650,7 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 
 // entryRing holds the entries memory remembers, oldest first, in a ring
 // of recentSize, and their names in one array, oldest first too. Both
-// are mapped outside the Go heap (mapSlice): they hold no pointers and
+// are mapped outside the Go heap (offheap): they hold no pointers and
 // live as long as the store, and in the heap the collector's headroom
 // doubled them (3.3 MB of a 15 MB live heap at the end of a cold
 // 600-feed poll). Ids ascend from oldest to newest, so an entry is found
@@ -661,7 +662,7 @@ type entryRing struct {
 	nameKeys   []uint64 // the names held, within nameBuf
 	namesFrom  int64    // the position of nameKeys[0] among all names held
 	nameBuf    []uint64
-	bufMem     []byte // what mapSlice mapped, for farFree
+	bufMem     []byte // what offheap.Slice mapped, for offheap.Free
 	nameMem    []byte
 }
 
@@ -679,11 +680,11 @@ func (q *entryRing) names(e *heldEntry) []uint64 {
 // push adds e as the newest entry and returns it as held.
 func (q *entryRing) push(e recentEntry, sourceNo int32) *heldEntry {
 	if q.size == len(q.buf) { // full (or new): twice as large, the oldest first again
-		grown, mem := mapSlice[heldEntry](max(recentSize, 2*q.size))
+		grown, mem := offheap.Slice[heldEntry](max(recentSize, 2*q.size))
 		for i := range q.size {
 			grown[i] = *q.at(i)
 		}
-		farFree(q.bufMem)
+		offheap.Free(q.bufMem)
 		q.buf, q.bufMem, q.head = grown, mem, 0
 	}
 	names := e.names[:min(len(e.names), math.MaxUint16)]
@@ -708,16 +709,16 @@ func (q *entryRing) makeRoom(n int) {
 		q.nameKeys = q.nameBuf[:copy(q.nameBuf, q.nameKeys)]
 		return
 	}
-	buf, mem := mapSlice[uint64](max(1<<14, 2*need))
+	buf, mem := offheap.Slice[uint64](max(1<<14, 2*need))
 	q.nameKeys = buf[:copy(buf, q.nameKeys)]
-	farFree(q.nameMem)
+	offheap.Free(q.nameMem)
 	q.nameBuf, q.nameMem = buf, mem
 }
 
 // release gives back the arrays; the ring is empty and ready again.
 func (q *entryRing) release() {
-	farFree(q.bufMem)
-	farFree(q.nameMem)
+	offheap.Free(q.bufMem)
+	offheap.Free(q.nameMem)
 	*q = entryRing{}
 }
 

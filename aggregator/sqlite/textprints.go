@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/gleaner/gleaner/aggregator"
+	"github.com/gleaner/gleaner/aggregator/internal/offheap"
 )
 
 // printsBlock is how many entries' prints one block holds (576 KB).
@@ -21,7 +22,7 @@ const maxPrinted = recentSize + farSize
 // Only entries saved once memory has begun to forget get one: a store
 // that fits in memory (a cold 600-feed poll) holds no prints, and most of
 // those of a larger one are printed. Blocks are mapped outside the Go
-// heap (mapSlice), as far runs are, and filled as entries come. The zero
+// heap (offheap), as far runs are, and filled as entries come. The zero
 // value is ready; a nil one knows no print.
 type textPrints struct {
 	mu     sync.RWMutex
@@ -32,7 +33,7 @@ type textPrints struct {
 type printBlock struct {
 	prints []aggregator.TextPrint
 	set    [printsBlock / 64]uint64 // which prints are set
-	mem    []byte                   // what mapSlice mapped, for farFree
+	mem    []byte                   // what offheap.Slice mapped, for offheap.Free
 }
 
 // set records entry id's print.
@@ -54,7 +55,7 @@ func (t *textPrints) set(id int64, print aggregator.TextPrint) {
 	b := t.blocks[n-t.first]
 	if b == nil {
 		b = &printBlock{}
-		b.prints, b.mem = mapSlice[aggregator.TextPrint](printsBlock)
+		b.prints, b.mem = offheap.Slice[aggregator.TextPrint](printsBlock)
 		t.blocks[n-t.first] = b
 	}
 	i := id % printsBlock
@@ -75,7 +76,7 @@ func (t *textPrints) dropUpTo(id int64) {
 func (t *textPrints) dropUpToLocked(id int64) {
 	for len(t.blocks) > 0 && (t.first+1)*printsBlock-1 <= id {
 		if b := t.blocks[0]; b != nil {
-			farFree(b.mem)
+			offheap.Free(b.mem)
 		}
 		t.blocks[0] = nil
 		t.blocks, t.first = t.blocks[1:], t.first+1
@@ -124,7 +125,7 @@ func (t *textPrints) release() {
 func (t *textPrints) releaseLocked() {
 	for _, b := range t.blocks {
 		if b != nil {
-			farFree(b.mem)
+			offheap.Free(b.mem)
 		}
 	}
 	t.blocks = nil
