@@ -66,7 +66,8 @@ type recentEntry struct {
 type heldEntry struct {
 	id, itemID, published int64
 	link, title           uint64
-	namesAt               int64 // where its names start among those the ring ever held
+	namesSig              uint64 // aggregator.NamesSig of its names, read before them
+	namesAt               int64  // where its names start among those the ring ever held
 	sourceNo              int32
 	namesLen              uint16
 	mergeable             bool
@@ -620,7 +621,10 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 		}
 		// Names and numbers veto look-alikes before their text is read.
 		x := r.entries.find(hit.id)
-		if ok(x) && aggregator.SameNameKeys(f.nameKeys, r.entries.names(x)) && r.prints.mayMatch(rec.Merge, &e.Fingerprint, hit.id) {
+		// The signature in the entry first: its names, elsewhere in
+		// memory, are read only if it allows them.
+		if ok(x) && aggregator.MayShareNames(f.nameKeys, x.namesSig) && aggregator.SameNameKeys(f.nameKeys, r.entries.names(x)) &&
+			r.prints.mayMatch(rec.Merge, &e.Fingerprint, hit.id) {
 			found = append(found, candidate{hit.id, x.published, int(hit.n)})
 		}
 		// Of an entry memory forgot but for its keys, the ref gave source
@@ -692,7 +696,7 @@ func (q *entryRing) push(e recentEntry, sourceNo int32) *heldEntry {
 		q.makeRoom(len(names))
 	}
 	h := q.at(q.size)
-	*h = heldEntry{id: e.id, itemID: e.itemID, published: e.published, link: e.link, title: e.title,
+	*h = heldEntry{id: e.id, itemID: e.itemID, published: e.published, link: e.link, title: e.title, namesSig: aggregator.NamesSig(names),
 		namesAt: q.namesFrom + int64(len(q.nameKeys)), sourceNo: sourceNo, namesLen: uint16(len(names)), mergeable: e.mergeable}
 	q.nameKeys = append(q.nameKeys, names...)
 	q.size++

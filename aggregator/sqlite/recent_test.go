@@ -221,8 +221,9 @@ func TestEntryRing(t *testing.T) {
 		t.Helper()
 		for _, id := range held {
 			e := q.find(id)
-			if e == nil || e.itemID != -id || e.sourceNo != int32(id%7) || !slices.Equal(q.names(e), namesOf(id)) {
-				t.Fatalf("find(%d) = %+v, want the entry with names %v", id, e, namesOf(id))
+			if e == nil || e.itemID != -id || e.sourceNo != int32(id%7) || !slices.Equal(q.names(e), namesOf(id)) ||
+				e.namesSig != aggregator.NamesSig(namesOf(id)) {
+				t.Fatalf("find(%d) = %+v, want the entry with names %v and their signature", id, e, namesOf(id))
 			}
 		}
 		gap := (held[0]/1000 + 1) * 1000 // skipped, among those held
