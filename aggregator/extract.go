@@ -91,38 +91,24 @@ func hasDefangMark(text string) bool {
 
 // containsFoldASCII reports whether s contains sub, ASCII letters
 // compared case-blind; sub is lower-case ASCII. The first byte is found
-// in each of its cases by IndexByte, many bytes at a time.
+// in each of its cases by IndexByte, many bytes at a time. (EqualFold's
+// Unicode folding may let a few more through, which only costs a look.)
 func containsFoldASCII(s, sub string) bool {
-	leads := []byte{sub[0]}
+	leads, n := [2]byte{sub[0], sub[0]}, 1
 	if 'a' <= sub[0] && sub[0] <= 'z' {
-		leads = append(leads, sub[0]-('a'-'A'))
+		leads[1], n = sub[0]-('a'-'A'), 2
 	}
-	for _, lead := range leads {
+	for _, lead := range leads[:n] {
 		for rest := s; ; {
 			i := strings.IndexByte(rest, lead)
 			if i < 0 || len(rest)-i < len(sub) {
 				break
 			}
-			if equalFoldLower(rest[i+1:i+len(sub)], sub[1:]) {
+			if strings.EqualFold(rest[i+1:i+len(sub)], sub[1:]) {
 				return true
 			}
 			rest = rest[i+1:]
 		}
 	}
 	return false
-}
-
-// equalFoldLower reports whether s is lower, ASCII letters compared
-// case-blind; lower is lower-case ASCII as long as s.
-func equalFoldLower(s, lower string) bool {
-	for i := range len(s) {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -42,16 +42,13 @@ func needles(expr string) [][]needle {
 }
 
 func needlesOf(re *syntax.Regexp) [][]needle {
+	if sub, ok := whole(re); ok {
+		return needlesOf(sub)
+	}
 	switch re.Op {
 	case syntax.OpLiteral:
 		if s, ok := literalNeedle(re); ok {
 			return [][]needle{{{text: s}}}
-		}
-	case syntax.OpCapture, syntax.OpPlus:
-		return needlesOf(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			return needlesOf(re.Sub[0])
 		}
 	case syntax.OpConcat:
 		// Every part is in every match, and what follows \b starts a
@@ -85,16 +82,13 @@ func needlesOf(re *syntax.Regexp) [][]needle {
 // re, marked as at a word's start, or nil if there are none such, or
 // one starts with a character that is not a word's.
 func startNeedles(re *syntax.Regexp) []needle {
+	if sub, ok := whole(re); ok {
+		return startNeedles(sub)
+	}
 	switch re.Op {
 	case syntax.OpLiteral:
 		if s, ok := literalNeedle(re); ok && isWordByte(s[0]) {
 			return []needle{{text: s, wordStart: true}}
-		}
-	case syntax.OpCapture, syntax.OpPlus:
-		return startNeedles(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			return startNeedles(re.Sub[0])
 		}
 	case syntax.OpConcat:
 		return startNeedles(re.Sub[0])
@@ -110,6 +104,16 @@ func startNeedles(re *syntax.Regexp) []needle {
 		return any
 	}
 	return nil
+}
+
+// whole returns what every match of re holds whole, and starts with,
+// when re is a group or a repetition at least once of it.
+func whole(re *syntax.Regexp) (*syntax.Regexp, bool) {
+	switch {
+	case re.Op == syntax.OpCapture, re.Op == syntax.OpPlus, re.Op == syntax.OpRepeat && re.Min >= 1:
+		return re.Sub[0], true
+	}
+	return nil, false
 }
 
 // compareNeedles ranks sets: the one whose shortest needle is longer
