@@ -96,7 +96,7 @@ func refSeconds(millis int64) uint32 {
 type recentIndex struct {
 	mu       sync.Mutex
 	entries  entryRing             // oldest first, ids ascending
-	byTime   map[int64][]recentRef // key → every remembered entry, by published then id
+	byTime   keyLists              // key → every remembered entry, by published then id
 	inTime   int                   // refs in byTime, forgotten ones included
 	tail     map[int64][]recentRef // key → the entries saved last, in order
 	inTail   int                   // entries in tail
@@ -151,8 +151,8 @@ type recentIndex struct {
 func (r *recentIndex) add(e recentEntry, keys []int64) (forgetting bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.byTime == nil {
-		r.byTime, r.tail = map[int64][]recentRef{}, map[int64][]recentRef{}
+	if r.tail == nil {
+		r.tail = map[int64][]recentRef{}
 		r.sources = map[string]int32{}
 		r.idBase = e.id - 1
 	}
@@ -166,7 +166,7 @@ func (r *recentIndex) add(e recentEntry, keys []int64) (forgetting bool) {
 	if e.mergeable {
 		ref := recentRef{id: uint32(e.id - r.idBase), published: refSeconds(e.published), source: held.sourceNo}
 		for _, k := range keys {
-			r.byTime[k] = insertByTime(r.byTime[k], ref)
+			r.byTime.insert(k, ref)
 			r.tail[k] = append(r.tail[k], ref)
 		}
 		r.inTime += len(keys)
@@ -255,12 +255,6 @@ func (r *recentIndex) trimTail() {
 	}
 }
 
-// insertByTime files ref in l, ordered by published date, then id.
-func insertByTime(l []recentRef, ref recentRef) []recentRef {
-	i, _ := slices.BinarySearchFunc(l, ref, compareRefs)
-	return slices.Insert(l, i, ref)
-}
-
 // nearest calls visit with the refs of l published nearest pub, at most
 // nearPerSide before it and as many after, skipping ref ids not above
 // floor (which may be below 0).
@@ -318,7 +312,7 @@ func (r *recentIndex) rebuild() {
 	// bytes a ref), already in date order: only the keys are sorted.
 	farFloor := r.farFloorLocked()
 	refs, keys, newest := 0, 0, uint32(0)
-	for _, l := range r.byTime {
+	for _, l := range r.byTime.all() {
 		n := 0
 		for _, ref := range l {
 			if id := r.idBase + int64(ref.id); id <= r.evicted && id > farFloor {
@@ -340,8 +334,9 @@ func (r *recentIndex) rebuild() {
 	}
 	r.reached = false
 	forgotten, groups := make([]recentRef, 0, refs), make([]keyRefs, 0, keys)
-	for k, l := range r.byTime {
-		kept, from := l[:0], len(forgotten)
+	var byTime keyLists
+	for k, l := range r.byTime.all() {
+		kept, from := l[:0], len(forgotten) // filtered in place: the old lists go
 		for _, ref := range l {
 			switch id := r.idBase + int64(ref.id); {
 			case id <= r.evicted:
@@ -355,13 +350,11 @@ func (r *recentIndex) rebuild() {
 		if len(forgotten) > from {
 			groups = append(groups, keyRefs{k, forgotten[from:len(forgotten):len(forgotten)]})
 		}
-		if len(kept) == 0 {
-			delete(r.byTime, k)
-			continue
-		}
-		r.byTime[k] = slices.Clip(kept)
+		byTime.put(k, kept)
 		r.inTime += len(kept)
 	}
+	r.byTime.release()
+	r.byTime = byTime
 	if len(groups) > 0 {
 		slices.SortFunc(groups, func(a, b keyRefs) int { return cmp.Compare(a.key, b.key) })
 		r.far = append(r.far, newFarRun(groups, r.evicted, r.clock()))
@@ -385,27 +378,33 @@ func (r *recentIndex) rebase(newest int64) {
 		base = max(base, r.entries.at(0).id-1)
 	}
 	r.dropFarUpTo(r.evicted) // their refs are by the old base
-	move := func(lists map[int64][]recentRef) int {
-		n := 0
-		for k, l := range lists {
-			kept := l[:0]
-			for _, ref := range l {
-				if id := r.idBase + int64(ref.id); id > base {
-					ref.id = uint32(id - base)
-					kept = append(kept, ref)
-				}
+	// A list's refs, by the new base, in place.
+	rebased := func(l []recentRef) []recentRef {
+		kept := l[:0]
+		for _, ref := range l {
+			if id := r.idBase + int64(ref.id); id > base {
+				ref.id = uint32(id - base)
+				kept = append(kept, ref)
 			}
-			if len(kept) == 0 {
-				delete(lists, k)
-			} else {
-				lists[k] = kept
-			}
-			n += len(kept)
 		}
-		return n
+		return kept
 	}
-	r.inTime = move(r.byTime)
-	move(r.tail)
+	var byTime keyLists
+	r.inTime = 0
+	for k, l := range r.byTime.all() {
+		l = rebased(l)
+		byTime.put(k, l)
+		r.inTime += len(l)
+	}
+	r.byTime.release()
+	r.byTime = byTime
+	for k, l := range r.tail {
+		if l = rebased(l); len(l) == 0 {
+			delete(r.tail, k)
+		} else {
+			r.tail[k] = l
+		}
+	}
 	r.idBase = base
 }
 
@@ -496,6 +495,7 @@ func (r *recentIndex) release() {
 	defer r.mu.Unlock()
 	r.dropFarUpTo(math.MaxInt64)
 	r.entries.release()
+	r.byTime.release()
 	r.byLink.release()
 	r.byTitle.release()
 }
@@ -587,7 +587,7 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 			// since a plan than the tail holds.)
 			// A run with no ref in the window is left out: its refs
 			// would come after every ref in the window, and go unvisited.
-			lists := append(r.lists[:0], r.byTime[k])
+			lists := append(r.lists[:0], r.byTime.get(k))
 			for _, run := range r.far {
 				if !run.reaches(from, to, floor) {
 					continue

@@ -271,7 +271,7 @@ func TestRecentRefsRebase(t *testing.T) {
 			t.Errorf("candidates after %d = %v, want %v", after, ids, want)
 		}
 	}
-	for k, l := range r.byTime {
+	for k, l := range r.byTime.all() {
 		for _, ref := range l {
 			if id := r.idBase + int64(ref.id); r.entries.find(id) == nil {
 				t.Errorf("key %d: a ref names entry %d, which memory does not hold", k, id)
