@@ -53,31 +53,102 @@ func shingles(text string) (out []uint64, mostlyCJK bool) {
 	return foldedShingles(foldCase(text))
 }
 
-// foldedShingles is shingles of text already folded (foldCase).
+// foldedShingles is shingles of text already folded (foldCase). Words
+// are read and hashed in one pass: each word's bytes go into two hashes
+// at once, its own (for the pair it starts) and the pair it ends.
+// (tokenize, in the tests, is the reference it must agree with.)
 func foldedShingles(text string) (out []uint64, mostlyCJK bool) {
 	out = make([]uint64, 0, len(text)/6)
-	var prev string    // the previous token, when it was a word
-	prevAlone := false // and no word came before it
+	var (
+		havePrev  bool   // the previous token was a word
+		prevHash  uint64 // its hash
+		prevStop  bool   // it is a stopword
+		prevAlone bool   // and no word came before it
+	)
 	tokens, cjk := 0, 0
-	tokenize(text, func(t string, isCJK bool) {
+	cjkToken := func(t string) {
 		tokens++
-		if isCJK {
-			cjk++
-			out = append(out, hashString(t))
-			if prev != "" && prevAlone {
-				out = append(out, hashString(prev)) // a lone word
+		cjk++
+		out = append(out, hashString(t))
+		if havePrev && prevAlone {
+			out = append(out, prevHash) // a lone word
+		}
+		havePrev = false
+	}
+	cjkStart, prevCJK := -1, -1 // byte offsets in a run of CJK characters
+	endCJK := func(end int) {
+		if cjkStart >= 0 && prevCJK == cjkStart { // a lone character
+			cjkToken(text[cjkStart:end])
+		}
+		cjkStart, prevCJK = -1, -1
+	}
+	for i := 0; i < len(text); {
+		c := text[i]
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
+		switch {
+		case c < utf8.RuneSelf && ('a' <= c && c <= 'z' || '0' <= c && c <= '9'),
+			c >= utf8.RuneSelf && !isCJK(r) && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			endCJK(i)
+			// A word: hashed alone and after the previous word's hash.
+			own := uint64(fnvOffset)
+			pair := (prevHash ^ ' ') * fnvPrime
+			var packed uint64 // its first bytes, for the stopword check
+			j := i
+			for j < len(text) {
+				c := text[j]
+				if c < utf8.RuneSelf {
+					if !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+						break
+					}
+					own = (own ^ uint64(c)) * fnvPrime
+					pair = (pair ^ uint64(c)) * fnvPrime
+					if j-i < 8 {
+						packed |= uint64(c) << (8 * (j - i))
+					}
+					j++
+					continue
+				}
+				r, size := utf8.DecodeRuneInString(text[j:])
+				if isCJK(r) || !(unicode.IsLetter(r) || unicode.IsDigit(r)) {
+					break
+				}
+				packed |= 0x80 << 56 // no stopword: not ASCII
+				for k := j; k < j+size; k++ {
+					own = (own ^ uint64(text[k])) * fnvPrime
+					pair = (pair ^ uint64(text[k])) * fnvPrime
+				}
+				j += size
 			}
-			prev = ""
-			return
+			tokens++
+			// Stopwords are ASCII and short: packed as they were read.
+			stop := j-i <= stopwords.maxLen && stopwords.hasPacked(packedWord{packed, 0})
+			if havePrev && !(prevStop && stop) { // "of the", "said it": in every text, telling nothing
+				out = append(out, pair)
+			}
+			prevAlone = !havePrev
+			havePrev, prevHash, prevStop = true, own, stop
+			i = j
+			continue
+		case c >= utf8.RuneSelf && isCJK(r):
+			if cjkStart < 0 {
+				cjkStart = i
+			} else {
+				cjkToken(text[prevCJK : i+size]) // a bigram
+			}
+			prevCJK = i
+		default:
+			endCJK(i)
+			// White space or punctuation ends a word; the next word pairs
+			// with it all the same.
 		}
-		if prev != "" && !(stopword(prev) && stopword(t)) { // "of the", "said it": in every text, telling nothing
-			out = append(out, hashPair(prev, t))
-		}
-		prevAlone = prev == ""
-		prev = t
-	})
-	if prev != "" && prevAlone {
-		out = append(out, hashString(prev))
+		i += size
+	}
+	endCJK(len(text))
+	if havePrev && prevAlone {
+		out = append(out, prevHash)
 	}
 	slices.Sort(out)
 	return slices.Compact(out), cjk*2 > tokens
@@ -85,70 +156,13 @@ func foldedShingles(text string) (out []uint64, mostlyCJK bool) {
 
 // stopwords are English function words; a pair of them is no evidence
 // that two texts tell one story.
-var stopwords = map[string]bool{}
+var stopwords = newWordSet(`a an the and or but of in on at to for from by with as is are was were be been
+	it its this that these those he she they we you i his her their our has have had will would
+	said says say not no than then there which who whom what when where also after before over
+	into about up out more most can could may might do does did so if all one two new`)
 
-// maxStopword is the longest stopword's length: longer words need no lookup.
-var maxStopword int
-
-func init() {
-	for _, w := range strings.Fields(`a an the and or but of in on at to for from by with as is are was were be been
-		it its this that these those he she they we you i his her their our has have had will would
-		said says say not no than then there which who whom what when where also after before over
-		into about up out more most can could may might do does did so if all one two new`) {
-		stopwords[w] = true
-		maxStopword = max(maxStopword, len(w))
-	}
-}
-
-func stopword(w string) bool { return len(w) <= maxStopword && stopwords[w] }
-
-// tokenize calls emit with each word and each CJK character bigram (a
-// lone CJK character stands for itself) of folded text (foldCase), in
-// order. The tokens are slices of the text: no copies.
-func tokenize(text string, emit func(token string, cjk bool)) {
-	wordStart, cjkStart, prevCJK := -1, -1, -1 // byte offsets
-	flushWord := func(end int) {
-		if wordStart >= 0 {
-			emit(text[wordStart:end], false)
-			wordStart = -1
-		}
-	}
-	flushCJK := func(end int) {
-		if cjkStart >= 0 && prevCJK == cjkStart { // a lone character
-			emit(text[cjkStart:end], true)
-		}
-		cjkStart, prevCJK = -1, -1
-	}
-	for i, r := range text {
-		var inWord bool
-		switch {
-		case r < utf8.RuneSelf: // folded ASCII, the common case: no upper case left
-			inWord = 'a' <= r && r <= 'z' || '0' <= r && r <= '9'
-		case isCJK(r):
-			flushWord(i)
-			if cjkStart < 0 {
-				cjkStart = i
-			} else {
-				emit(text[prevCJK:i+utf8.RuneLen(r)], true)
-			}
-			prevCJK = i
-			continue
-		default:
-			inWord = unicode.IsLetter(r) || unicode.IsDigit(r)
-		}
-		if inWord {
-			flushCJK(i)
-			if wordStart < 0 {
-				wordStart = i
-			}
-		} else {
-			flushWord(i)
-			flushCJK(i)
-		}
-	}
-	flushWord(len(text))
-	flushCJK(len(text))
-}
+// stopword reports a stopword in folded text (lower case already).
+func stopword(w string) bool { return stopwords.has(w) }
 
 // foldCase is NFKC and lower case; ASCII text, the common case, needs
 // no normalisation.
@@ -275,20 +289,26 @@ func TitleKey(title string) string {
 // hashString is FNV-1a, 64 bits: stable across processes and versions,
 // which stored fingerprints need.
 func hashString(s string) uint64 {
-	return hashMore(14695981039346656037, s)
+	return hashMore(fnvOffset, s)
 }
+
+// FNV-1a's 64-bit constants.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
 
 // hashPair hashes "a b" without building it.
 func hashPair(a, b string) uint64 {
-	h := hashMore(14695981039346656037, a)
-	h = (h ^ ' ') * 1099511628211
+	h := hashMore(fnvOffset, a)
+	h = (h ^ ' ') * fnvPrime
 	return hashMore(h, b)
 }
 
 func hashMore(h uint64, s string) uint64 {
 	for i := 0; i < len(s); i++ {
 		h ^= uint64(s[i])
-		h *= 1099511628211
+		h *= fnvPrime
 	}
 	return h
 }

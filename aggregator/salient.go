@@ -8,15 +8,9 @@ import (
 )
 
 // commonCapitalised are words English capitalises that name no one.
-var commonCapitalised = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`monday tuesday wednesday thursday friday saturday sunday
-		january february march april may june july august september october november december
-		i the a an in on at for but and or mr mrs ms dr it this that he she they we`) {
-		commonCapitalised[w] = true
-	}
-}
+var commonCapitalised = newWordSet(`monday tuesday wednesday thursday friday saturday sunday
+	january february march april may june july august september october november december
+	i the a an in on at for but and or mr mrs ms dr it this that he she they we`)
 
 // salient returns what tells one news event from another of the same
 // kind: the numbers of a text and, for Latin scripts, the capitalised
@@ -99,23 +93,14 @@ func wordEnd(text string, i int) (j int, ascii bool) {
 // it without its naming anyone. An ASCII word is looked up before it is
 // copied.
 func nameOf(word string, ascii bool) (string, bool) {
-	var buf [24]byte
-	if !ascii || len(word) > len(buf) {
+	if !ascii {
 		lower := strings.ToLower(word)
-		return lower, !commonCapitalised[lower]
+		return lower, !commonCapitalised.has(lower) // "İt" folds to "it"
 	}
-	lower := buf[:len(word)]
-	for k := range len(word) {
-		c := word[k]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		lower[k] = c
-	}
-	if commonCapitalised[string(lower)] {
+	if commonCapitalised.has(word) {
 		return "", false
 	}
-	return string(lower), true
+	return strings.ToLower(word), true
 }
 
 func isYear(n string) bool {

@@ -95,7 +95,7 @@ func salientByRunes(text string) []string {
 			for j < len(rs) && (unicode.IsLetter(rs[j]) || rs[j] == '\'' || rs[j] == '-') && !isCJK(rs[j]) {
 				j++
 			}
-			if word := strings.ToLower(string(rs[i:j])); unicode.IsUpper(r) && !sentenceStart && j-i > 1 && !commonCapitalised[word] {
+			if word := strings.ToLower(string(rs[i:j])); unicode.IsUpper(r) && !sentenceStart && j-i > 1 && !commonCapitalised.has(word) {
 				out = append(out, word)
 			}
 			sentenceStart = false
