@@ -11,9 +11,10 @@ import (
 // keyLists holds memory's lists by fingerprint key (recentIndex.byTime):
 // for each key, the refs of the entries filed under it, by published date
 // then id. Table and lists are mapped outside the Go heap (offheap). As a
-// map of slices they were half the live heap at the end of a cold
-// 600-feed poll, and the collector lets the heap grow to twice what is
-// live: 8 MB of the peak RSS, against the 4 MB they take here.
+// map of slices they were almost half the live heap at the end of a cold
+// 600-feed poll (9,563 keys, 192,000 refs), which the collector lets grow
+// to twice what is live; mapped, they take 3.5 MB, and the poll's peak
+// RSS fell by 4.8 MiB.
 //
 // The table is open addressing by key. Each list sits in a block of the
 // refs array whose size is the power of two its length rounds up to, so
