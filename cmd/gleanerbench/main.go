@@ -2,9 +2,9 @@
 // starts a feed farm (cmd/feedfarm) on loopback, runs the real gleaner
 // binary against it, and prints the figures of BENCHMARKS.md: a cold
 // poll cycle, an all-304 cycle and an incremental cycle (feeds/s, items/s,
-// CPU seconds, peak RSS, database size, requests; the short two repeated,
-// -repeat, for their median and range), then the HTTP server's
-// throughput for a cached output and for 304 answers under 64 concurrent
+// CPU seconds, peak RSS, database size, requests; each repeated, -repeat,
+// for its median and range, the cold one on fresh stores), then the HTTP
+// server's throughput for a cached output and for 304 answers under 64 concurrent
 // connections, and its latency while a poll cycle runs. Each figure comes
 // with a baseline measured in the same run (a bare fetch of every feed; a
 // static file server), because these machines are noisy. The serving
@@ -40,7 +40,7 @@ type options struct {
 	seed         int
 	change       float64
 	newItems     int
-	repeat       int     // runs of the all-304 and incremental cycles
+	repeat       int     // runs of the cold, all-304 and incremental cycles
 	load         int     // concurrent connections
 	rate         float64 // requests a second offered in the paced serving test
 	loadSeconds  float64 // per load test
@@ -60,7 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.seed, "seed", 1, "farm seed")
 	fs.Float64Var(&o.change, "change", 0.10, "share of feeds with new items in the incremental cycle")
 	fs.IntVar(&o.newItems, "new", 5, "new items per changed feed")
-	fs.IntVar(&o.repeat, "repeat", 5, "runs of the all-304 and incremental `gleaner poll` cycles, for their median and range")
+	fs.IntVar(&o.repeat, "repeat", 5, "runs of the cold (each on a fresh store), all-304 and incremental `gleaner poll` cycles, for their median and range")
 	fs.IntVar(&o.load, "connections", 64, "concurrent connections in the serving tests")
 	fs.Float64Var(&o.loadSeconds, "seconds", 5, "duration of each serving test")
 	fs.Float64Var(&o.rate, "rate", 2000, "requests a second offered in the paced serving test (0: skip it)")

@@ -65,6 +65,13 @@ func (b *bench) run(ctx context.Context) (*report, error) {
 			return nil, err
 		}
 		r.lost = append(r.lost, lost...)
+		step("the cold cycle again on fresh stores, %d runs in all", b.o.repeat)
+		again, lost, err := b.coldAgain(ctx, cold)
+		if err != nil {
+			return nil, err
+		}
+		r.repeats = append([]repeated{again}, r.repeats...)
+		r.lost = append(r.lost, lost...)
 	}
 
 	step("serving")

@@ -165,6 +165,21 @@ func keepStore(config, name string) (string, error) {
 	return kept, nil
 }
 
+// putBackStore moves a store that keepStore set aside back to where its
+// configuration keeps it, over whatever is there.
+func putBackStore(kept, config string) error {
+	if err := removeStore(storeFiles(config)[0]); err != nil {
+		return err
+	}
+	to := storeFiles(config)
+	for i, file := range storeFilesAt(kept) {
+		if err := os.Rename(file, to[i]); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
+}
+
 // removeStore removes the store at path, with its WAL and shared memory.
 func removeStore(path string) error {
 	for _, file := range storeFilesAt(path) {

@@ -120,3 +120,35 @@ func TestKeepStore(t *testing.T) {
 		t.Errorf("left after removeStore: %v", left)
 	}
 }
+
+// TestPutBackStore sets a store aside as coldAgain does, makes another
+// in its place, and puts the first back over it.
+func TestPutBackStore(t *testing.T) {
+	dir := t.TempDir()
+	config := filepath.Join(dir, "gleaner.yaml")
+	write := func(files []string, b byte) {
+		t.Helper()
+		for _, file := range files {
+			if err := os.WriteFile(file, []byte{b}, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	write(storeFiles(config), 1)
+	kept, err := keepStore(config, "set-aside.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(storeFiles(config)[:1], 2) // a cold run's store, without its WAL
+	if err := putBackStore(kept, config); err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range storeFiles(config) {
+		if b, err := os.ReadFile(file); err != nil || len(b) != 1 || b[0] != 1 {
+			t.Errorf("%s: %v %v, want the store set aside ([1])", file, b, err)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "set-aside*")); len(left) != 0 {
+		t.Errorf("left after putBackStore: %v", left)
+	}
+}
