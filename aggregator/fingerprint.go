@@ -150,7 +150,7 @@ func foldedShingles(text string) (out []uint64, mostlyCJK bool) {
 	if havePrev && prevAlone {
 		out = append(out, prevHash)
 	}
-	slices.Sort(out)
+	sortHashes(out)
 	return slices.Compact(out), cjk*2 > tokens
 }
 
