@@ -169,7 +169,11 @@ func stopword(w string) bool { return stopwords.has(w) }
 func foldCase(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			return strings.ToLower(norm.NFKC.String(s))
+			var b strings.Builder
+			n := norm.NFKC.String(s)
+			b.Grow(len(n))
+			appendLower(&b, n)
+			return b.String()
 		}
 	}
 	return strings.ToLower(s)

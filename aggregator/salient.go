@@ -25,6 +25,10 @@ func salient(text string) []string {
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(text[i:])
 		}
+		if 0x4E00 <= r && r <= 0x9FFF { // a unified ideograph (most of a Chinese text): a letter, no name
+			i, sentenceStart = i+size, false
+			continue
+		}
 		switch {
 		case unicode.IsDigit(r):
 			j := i

@@ -30,6 +30,9 @@ func TestSalient(t *testing.T) {
 		{`"Patched in 2024," said Jane O'Neil of Ivanti. Up-To-Date Lists.`, []string{"ivanti", "jane", "lists", "o'neil"}}, // a hyphenated word starting a sentence is not a name
 		{"Élodie Dupont à Paris, version 3.5 and 10,000,000.", []string{"10000000", "3.5", "dupont", "paris"}},
 		{"网络安全 CNCERT 发布 42 项", []string{"42", "cncert"}},
+		// An ideograph ends no sentence; "。" does, and "！" and "？".
+		{"微软发布补丁。Microsoft 称 Windows 受影响！Azure 未受影响？Office 安全", []string{"windows"}},
+		{"据报道Microsoft称", []string{"microsoft"}},
 	}
 	for _, tt := range tests {
 		if got := salient(tt.text); !reflect.DeepEqual(got, tt.want) {

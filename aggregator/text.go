@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Text helpers shared by tagging and fingerprinting.
@@ -149,7 +151,7 @@ func (t *entryText) foldParts() *foldedText {
 func appendFoldCase(b *strings.Builder, s string) {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			b.WriteString(foldCase(s))
+			appendLower(b, norm.NFKC.String(s))
 			return
 		}
 	}
@@ -162,6 +164,33 @@ func appendFoldCase(b *strings.Builder, s string) {
 		}
 	}
 	b.WriteString(s[from:])
+}
+
+// appendLower appends strings.ToLower(s) to b, without the copy
+// strings.ToLower makes and without looking up the unified ideographs,
+// which have no case, in Unicode's tables.
+func appendLower(b *strings.Builder, s string) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case 0x4E00 <= r && r <= 0x9FFF:
+			b.WriteString(s[i : i+size])
+		case r == utf8.RuneError && size == 1:
+			b.WriteRune(utf8.RuneError) // as strings.ToLower writes a byte that is not UTF-8
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+		i += size
+	}
 }
 
 func textOf(e *Entry) entryText {

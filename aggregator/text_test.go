@@ -120,3 +120,42 @@ func TestUnifiedIdeographsAreHan(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendLower checks appendLower against strings.ToLower on every
+// rune of the first three planes, on bytes that are not UTF-8, and on
+// mixed text.
+func TestAppendLower(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		var b strings.Builder
+		appendLower(&b, s)
+		if got, want := b.String(), strings.ToLower(s); got != want {
+			t.Fatalf("appendLower(%+q) = %+q, strings.ToLower gives %+q", s, got, want)
+		}
+	}
+	var all strings.Builder
+	for r := rune(0); r < 0x30000; r++ {
+		all.WriteRune(r)
+		if r%4096 == 4095 {
+			check(all.String())
+			all.Reset()
+		}
+	}
+	for _, s := range []string{
+		"", "ABC", "Ünïcödé ΣΑΣ İstanbul", "网络安全公司ABC发现漏洞",
+		"\xff", "a\xe4\xb8", "\xe4\xb8\xad\xff中", "\uFFFD\xfe", "К\u212A\u2126",
+	} {
+		check(s)
+	}
+}
+
+func FuzzAppendLower(f *testing.F) {
+	f.Add("Ünïcödé 网络 \xff ABC")
+	f.Fuzz(func(t *testing.T, s string) {
+		var b strings.Builder
+		appendLower(&b, s)
+		if got, want := b.String(), strings.ToLower(s); got != want {
+			t.Fatalf("appendLower(%+q) = %+q, strings.ToLower gives %+q", s, got, want)
+		}
+	})
+}
