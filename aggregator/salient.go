@@ -21,6 +21,16 @@ func salient(text string) []string {
 	var out []string
 	sentenceStart := true
 	for i := 0; i < len(text); {
+		// Most of an English text, passed at once: spaces, and words in
+		// lower case, which name no one.
+		if c := text[i]; c == ' ' {
+			i++
+			continue
+		} else if 'a' <= c && c <= 'z' {
+			i, _ = wordEnd(text, i)
+			sentenceStart = false
+			continue
+		}
 		r, size := rune(text[i]), 1
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(text[i:])
@@ -70,6 +80,14 @@ func salient(text string) []string {
 	return slices.Compact(out)
 }
 
+// wordBytes are the ASCII bytes a word goes on with (wordEnd).
+var wordBytes = func() (set [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		set[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '\'' || c == '-'
+	}
+	return set
+}()
+
 // wordEnd is where the word starting at i ends: letters (not CJK),
 // apostrophes and hyphens. ascii reports a word of ASCII bytes only, read
 // without decoding them.
@@ -77,7 +95,7 @@ func wordEnd(text string, i int) (j int, ascii bool) {
 	ascii = true
 	for j = i; j < len(text); {
 		if c := text[j]; c < utf8.RuneSelf {
-			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '\'' || c == '-' {
+			if wordBytes[c] {
 				j++
 				continue
 			}
