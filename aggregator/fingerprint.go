@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Fingerprint is what the merger knows of an entry's text: a 64-bit
@@ -161,18 +159,14 @@ var stopwords = newWordSet(`a an the and or but of in on at to for from by with 
 	said says say not no than then there which who whom what when where also after before over
 	into about up out more most can could may might do does did so if all one two new`)
 
-// stopword reports a stopword in folded text (lower case already).
-func stopword(w string) bool { return stopwords.has(w) }
-
 // foldCase is NFKC and lower case; ASCII text, the common case, needs
 // no normalisation.
 func foldCase(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			var b strings.Builder
-			n := norm.NFKC.String(s)
-			b.Grow(len(n))
-			appendLower(&b, n)
+			b.Grow(len(s))
+			appendFoldCase(&b, s)
 			return b.String()
 		}
 	}
@@ -265,7 +259,7 @@ func TitleKey(title string) string {
 	var b strings.Builder
 	words, cjk := 0, 0
 	inWord := false
-	for _, r := range strings.ToLower(norm.NFKC.String(title)) {
+	for _, r := range foldCase(title) {
 		switch {
 		case isCJK(r):
 			cjk++

@@ -35,7 +35,7 @@ func salient(text string) []string {
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(text[i:])
 		}
-		if 0x4E00 <= r && r <= 0x9FFF { // a unified ideograph (most of a Chinese text): a letter, no name
+		if isUnifiedIdeograph(r) { // a letter, never a name
 			i, sentenceStart = i+size, false
 			continue
 		}

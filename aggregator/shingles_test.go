@@ -76,7 +76,7 @@ func referenceShingles(text string) ([]uint64, bool) {
 			prev = ""
 			return
 		}
-		if prev != "" && !(stopword(prev) && stopword(t)) {
+		if prev != "" && !(stopwords.has(prev) && stopwords.has(t)) {
 			out = append(out, hashPair(prev, t))
 		}
 		prevAlone = prev == ""

@@ -30,8 +30,14 @@ func isWordRune(r rune) bool {
 	return (unicode.IsLetter(r) || unicode.IsDigit(r)) && !isCJK(r)
 }
 
+// isUnifiedIdeograph reports a character of the CJK Unified Ideographs
+// block, every one Han, and most of a Chinese text: a letter with no case,
+// no decomposition and no digit value, so it is answered by its range
+// before Unicode's tables are searched.
+func isUnifiedIdeograph(r rune) bool { return 0x4E00 <= r && r <= 0x9FFF }
+
 func isCJK(r rune) bool {
-	if 0x4E00 <= r && r <= 0x9FFF { // CJK Unified Ideographs, every one Han: most of a Chinese text
+	if isUnifiedIdeograph(r) {
 		return true
 	}
 	return r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) // Hangul Jamo start at U+1100
@@ -182,7 +188,7 @@ func appendLower(b *strings.Builder, s string) {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case 0x4E00 <= r && r <= 0x9FFF:
+		case isUnifiedIdeograph(r):
 			b.WriteString(s[i : i+size])
 		case r == utf8.RuneError && size == 1:
 			b.WriteRune(utf8.RuneError) // as strings.ToLower writes a byte that is not UTF-8

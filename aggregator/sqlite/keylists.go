@@ -144,18 +144,11 @@ func (t *keyLists) grow() {
 	offheap.Free(oldMem)
 }
 
-// home is the slot where the search for key begins. Keys are hashes,
-// but mixed again: a key is a sketch value, and the smallest are the
-// ones kept.
+// home is the slot where the search for key begins: Fibonacci hashing,
+// as hitCounts does. A key is one of an entry's smallest sketch values,
+// so its own high bits are mostly 0; the product's middle bits are not.
 func (t *keyLists) home(key int64) int {
-	return int(mix(uint64(key))>>32) & (len(t.slots) - 1)
-}
-
-func mix(x uint64) uint64 {
-	x ^= x >> 33
-	x *= 0xff51afd7ed558ccd
-	x ^= x >> 33
-	return x
+	return int(uint64(key)*0x9e3779b97f4a7c15>>32) & (len(t.slots) - 1)
 }
 
 // alloc returns the offset of a block of size refs (a power of two):

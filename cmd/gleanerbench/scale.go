@@ -156,13 +156,7 @@ func (b *bench) scale(ctx context.Context) (*scaleReport, error) {
 // same folder, and returns its path.
 func keepStore(config, name string) (string, error) {
 	kept := filepath.Join(filepath.Dir(config), name)
-	to := storeFilesAt(kept)
-	for i, file := range storeFiles(config) {
-		if err := os.Rename(file, to[i]); err != nil && !os.IsNotExist(err) {
-			return "", err
-		}
-	}
-	return kept, nil
+	return kept, moveStore(storeFiles(config)[0], kept)
 }
 
 // putBackStore moves a store that keepStore set aside back to where its
@@ -171,9 +165,15 @@ func putBackStore(kept, config string) error {
 	if err := removeStore(storeFiles(config)[0]); err != nil {
 		return err
 	}
-	to := storeFiles(config)
-	for i, file := range storeFilesAt(kept) {
-		if err := os.Rename(file, to[i]); err != nil && !os.IsNotExist(err) {
+	return moveStore(kept, storeFiles(config)[0])
+}
+
+// moveStore renames the store at from, with its WAL and shared memory,
+// to to; files it does not have are skipped.
+func moveStore(from, to string) error {
+	dst := storeFilesAt(to)
+	for i, file := range storeFilesAt(from) {
+		if err := os.Rename(file, dst[i]); err != nil && !os.IsNotExist(err) {
 			return err
 		}
 	}
