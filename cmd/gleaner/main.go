@@ -19,6 +19,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/gleaner/gleaner/aggregator/config" // per-source timezones must work on hosts without zoneinfo
+	"github.com/gleaner/gleaner/internal/gcbudget"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -40,6 +41,11 @@ Usage:
 -config defaults to $GLEANER_CONFIG, then ./config.yaml.
 `
 
+// gcFloor is the Go runtime's memory the collector may fill before it
+// runs (see gcbudget): about what the heap keeps resident anyway during a
+// cold 600-feed poll.
+const gcFloor = 30 << 20
+
 // exitError carries an exit status other than 1.
 type exitError struct {
 	code int
@@ -52,8 +58,10 @@ func (e *exitError) Unwrap() error { return e.err }
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	stopProfile := profile(os.Getenv("GLEANER_CPUPROFILE"))
+	stopBudget := gcbudget.Start(gcFloor)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stopProfile()
+	stopBudget()
 	heapProfile(os.Getenv("GLEANER_MEMPROFILE"))
 	stop()
 	if err == nil {

@@ -1,0 +1,136 @@
+package gcbudget
+
+import (
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"testing"
+	"time"
+)
+
+func TestLimitFor(t *testing.T) {
+	const mib = 1 << 20
+	tests := []struct {
+		name          string
+		floor         int64
+		live, nonHeap uint64
+		want          int64
+	}{
+		{"small heap: the floor", 30 * mib, 7 * mib, 9 * mib, 30 * mib},
+		{"empty heap: the floor", 30 * mib, 0, 0, 30 * mib},
+		{"large heap: twice the live heap", 30 * mib, 40 * mib, 10 * mib, 10*mib + 80*mib + 4*mib},
+		{"just past the floor", 30 * mib, 9 * mib, 9 * mib, 31 * mib},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := limitFor(tt.floor, tt.live, tt.nonHeap); got != tt.want {
+				t.Errorf("limitFor(%d, %d, %d) = %d, want %d", tt.floor, tt.live, tt.nonHeap, got, tt.want)
+			}
+		})
+	}
+}
+
+// cycles counts the collections while garbage of total bytes is made in
+// pieces of 64 KiB, with little else live.
+func cycles(total int) uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	before := s[0].Value.Uint64()
+	var keep []byte
+	for made := 0; made < total; made += 64 << 10 {
+		keep = make([]byte, 64<<10)
+		keep[0] = 1
+	}
+	runtime.KeepAlive(keep)
+	metrics.Read(s)
+	return s[0].Value.Uint64() - before
+}
+
+func TestBudgetCollectsLessOften(t *testing.T) {
+	runtime.GC()
+	plain := cycles(256 << 20)
+	b := start(30 << 20)
+	defer b.stop()
+	runtime.GC()
+	budgeted := cycles(256 << 20)
+	t.Logf("collections for 256 MiB of garbage: %d plain, %d with a budget", plain, budgeted)
+	if budgeted*2 > plain {
+		t.Errorf("with a budget: %d collections, want under half of the %d without", budgeted, plain)
+	}
+}
+
+// limitNow reads the memory limit without changing it.
+func limitNow() int64 { return debug.SetMemoryLimit(-1) }
+
+func TestBudgetFollowsTheLiveHeap(t *testing.T) {
+	const floor = 30 << 20
+	b := start(floor)
+	defer b.stop()
+	// A live heap of 64 MiB must raise the limit past twice its size, or
+	// the collector would run back to back.
+	live := make([][]byte, 64)
+	for i := range live {
+		live[i] = make([]byte, 1<<20)
+	}
+	waitForLimit(t, func(l int64) bool { return l >= 128<<20 })
+	runtime.KeepAlive(live)
+	live = nil
+	// Once it is garbage, the limit falls back to the floor.
+	waitForLimit(t, func(l int64) bool { return l == floor })
+}
+
+// waitForLimit collects until the limit set after a collection satisfies
+// ok; the budget hears of a collection a moment after it ends.
+func waitForLimit(t *testing.T, ok func(int64) bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+		if ok(limitNow()) {
+			return
+		}
+	}
+	t.Fatalf("memory limit %d after 10 s of collections", limitNow())
+}
+
+func TestStopRestoresTheSettings(t *testing.T) {
+	prevPercent := debug.SetGCPercent(150)
+	prevLimit := debug.SetMemoryLimit(1 << 40)
+	defer func() {
+		debug.SetGCPercent(prevPercent)
+		debug.SetMemoryLimit(prevLimit)
+	}()
+	b := start(30 << 20)
+	if got := limitNow(); got != 30<<20 {
+		t.Errorf("memory limit while running = %d, want %d", got, 30<<20)
+	}
+	b.stop()
+	b.stop() // a second stop changes nothing
+	if got := debug.SetGCPercent(150); got != 150 {
+		t.Errorf("GOGC after stop = %d, want 150", got)
+	}
+	if got := limitNow(); got != 1<<40 {
+		t.Errorf("memory limit after stop = %d, want %d", got, int64(1<<40))
+	}
+	// A collection after stop must not set a limit again.
+	runtime.GC()
+	time.Sleep(20 * time.Millisecond)
+	runtime.GC()
+	if got := limitNow(); got != 1<<40 {
+		t.Errorf("memory limit after a collection after stop = %d, want %d", got, int64(1<<40))
+	}
+}
+
+func TestStartLeavesTheOperatorsChoice(t *testing.T) {
+	for _, env := range []string{"GOGC", "GOMEMLIMIT"} {
+		t.Run(env, func(t *testing.T) {
+			t.Setenv(env, "100")
+			before := limitNow()
+			stop := Start(30 << 20)
+			defer stop()
+			if got := limitNow(); got != before {
+				t.Errorf("with %s set, memory limit = %d, want it left at %d", env, got, before)
+			}
+		})
+	}
+}
