@@ -133,3 +133,43 @@ func TestCleanerText(t *testing.T) {
 		})
 	}
 }
+
+// sanitizeSamples are fragments whose sanitised form the pooled path must
+// give exactly as the policy's own Sanitize does, in this order: a buffer
+// kept from a longer fragment must not leak into a shorter one.
+var sanitizeSamples = []string{
+	`<p>A long first paragraph, <b>bold</b> and <a href="https://example.org/">a link</a>.</p><p>A second one.</p>`,
+	`<p>x</p>`,
+	`  <em>padded</em>  `,
+	`<script>alert(1)</script>`,
+	`tom &amp; jerry &lt;3`,
+	`<p>网络安全 &quot;事件&quot;</p>` + strings.Repeat("<p>long</p>", 20000),
+	`<p>after the huge one</p>`,
+	`<div><p>unclosed`,
+}
+
+func TestCleanerHTMLMatchesSanitize(t *testing.T) {
+	c := NewCleaner()
+	for _, in := range sanitizeSamples {
+		want := strings.TrimSpace(c.ugc.Sanitize(StripInvalidXML(in)))
+		if got := c.HTML(in); got != want {
+			t.Errorf("HTML(%.40q) = %.80q, want %.80q", in, got, want)
+		}
+	}
+}
+
+func FuzzCleanerHTMLMatchesSanitize(f *testing.F) {
+	for _, in := range sanitizeSamples {
+		f.Add(in)
+	}
+	c := NewCleaner()
+	f.Fuzz(func(t *testing.T, in string) {
+		if !strings.ContainsAny(in, "<&") {
+			return // the plain-text path does not sanitise
+		}
+		want := strings.TrimSpace(c.ugc.Sanitize(StripInvalidXML(in)))
+		if got := c.HTML(in); got != want {
+			t.Errorf("HTML(%q) = %q, want %q", in, got, want)
+		}
+	})
+}
