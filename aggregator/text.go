@@ -200,17 +200,17 @@ func appendLower(b *strings.Builder, s string) {
 }
 
 func textOf(e *Entry) entryText {
-	summary, content := htmlText(e.Summary), htmlText(e.Content)
 	var b strings.Builder
-	b.Grow(len(e.Title) + len(summary) + len(content) + 2)
+	b.Grow(len(e.Title) + len(e.Summary) + len(e.Content) + 2)
 	b.WriteString(e.Title)
 	b.WriteByte('\n')
-	b.WriteString(summary)
+	at := b.Len()
+	appendHTMLText(&b, e.Summary)
+	summaryEnd := b.Len()
 	b.WriteByte('\n')
-	b.WriteString(content)
+	appendHTMLText(&b, e.Content)
 	full := b.String()
-	at := len(e.Title) + 1
-	return entryText{full: full, body: full[at:], summary: full[at : at+len(summary)], content: full[at+len(summary)+1:]}
+	return entryText{full: full, body: full[at:], summary: full[at:summaryEnd], content: full[summaryEnd+1:]}
 }
 
 // lazyText makes an entry's text when it is first asked for: an entry
@@ -230,30 +230,31 @@ func (l *lazyText) get() *entryText {
 	return &l.text
 }
 
-// htmlText drops tags from an HTML fragment, keeping their text, and
-// decodes entities. It copies the text between tags in spans.
-func htmlText(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return s
-	}
-	if strings.IndexByte(s, '<') >= 0 {
-		var b strings.Builder
-		b.Grow(len(s))
-		for {
-			open := strings.IndexByte(s, '<')
-			if open < 0 {
-				b.WriteString(s)
-				break
-			}
-			b.WriteString(s[:open])
-			end := strings.IndexByte(s[open:], '>')
-			if end < 0 {
-				break
-			}
-			b.WriteByte(' ')
-			s = s[open+end+1:]
+// appendHTMLText appends an HTML fragment's text to b: its tags dropped
+// (each becomes a space, as between paragraphs) and its entities decoded.
+// It writes straight into the entry's text, where a copy of each part
+// was made first; the spaces end any entity, so the spans between tags
+// can be decoded one at a time.
+func appendHTMLText(b *strings.Builder, s string) {
+	for {
+		open := strings.IndexByte(s, '<')
+		if open < 0 {
+			appendUnescaped(b, s)
+			return
 		}
-		s = b.String()
+		appendUnescaped(b, s[:open])
+		end := strings.IndexByte(s[open:], '>')
+		if end < 0 {
+			return // an unclosed tag: what follows is not text
+		}
+		b.WriteByte(' ')
+		s = s[open+end+1:]
 	}
-	return html.UnescapeString(s)
+}
+
+func appendUnescaped(b *strings.Builder, s string) {
+	if strings.IndexByte(s, '&') >= 0 {
+		s = html.UnescapeString(s)
+	}
+	b.WriteString(s)
 }

@@ -1,6 +1,7 @@
 package aggregator
 
 import (
+	"html"
 	"strings"
 	"testing"
 	"unicode"
@@ -78,6 +79,51 @@ func TestEntryText(t *testing.T) {
 		}
 		checkFoldParts(t, &text)
 	}
+}
+
+// FuzzEntryText checks an entry's text, its fragments decoded a span at
+// a time, against the reference that decodes each whole.
+func FuzzEntryText(f *testing.F) {
+	for _, s := range []string{
+		"<p>The <b>port</b> of Rotterdam &amp; Antwerp</p>", "<p>鹿特丹港&nbsp;系统瘫痪三天。</p>",
+		"&amp", "a<b", "&no<x>tit;", "&#12<p>3;", "x &notit; y", "&lt;b&gt;<i>&", "<<>>&&;;", "text<",
+	} {
+		f.Add("title", s, s+"<br>"+s)
+	}
+	f.Fuzz(func(t *testing.T, title, summary, content string) {
+		text := textOf(&Entry{Title: title, Summary: summary, Content: content})
+		want := title + "\n" + htmlText(summary) + "\n" + htmlText(content)
+		if text.full != want || text.summary != htmlText(summary) || text.content != htmlText(content) {
+			t.Errorf("textOf(%q, %q, %q) = %q (%q, %q), want %q", title, summary, content, text.full, text.summary, text.content, want)
+		}
+	})
+}
+
+// htmlText is appendHTMLText's reference: the whole fragment stripped of
+// tags, then decoded at once.
+func htmlText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return s
+	}
+	if strings.IndexByte(s, '<') >= 0 {
+		var b strings.Builder
+		for {
+			open := strings.IndexByte(s, '<')
+			if open < 0 {
+				b.WriteString(s)
+				break
+			}
+			b.WriteString(s[:open])
+			end := strings.IndexByte(s[open:], '>')
+			if end < 0 {
+				break
+			}
+			b.WriteByte(' ')
+			s = s[open+end+1:]
+		}
+		s = b.String()
+	}
+	return html.UnescapeString(s)
 }
 
 // checkFoldParts checks an entry's text folded a part at a time against
