@@ -7,6 +7,7 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -210,7 +212,7 @@ func (c *Client) Fetch(ctx context.Context, req aggregator.FetchRequest) (*aggre
 	}
 	// Go's transport decompresses gzip itself, so the cap counts
 	// decompressed bytes.
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
+	body, err := readBody(resp.Body, c.opts.MaxBody+1)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: read body: %w", req.URL, &aggregator.StatusError{Status: resp.StatusCode, Err: err})
 	}
@@ -220,6 +222,26 @@ func (c *Client) Fetch(ctx context.Context, req aggregator.FetchRequest) (*aggre
 	}
 	res.Body = body
 	return res, nil
+}
+
+// bodyBuffers hold bodies while they are read. io.ReadAll grows a slice
+// from 512 bytes for each body, allocating about twice its size in all;
+// reading into a kept buffer and copying the body out allocates it once.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// readBody reads at most limit bytes of r.
+func readBody(r io.Reader, limit int64) ([]byte, error) {
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 1<<20 { // a rare huge body is not kept
+			buf.Reset()
+			bodyBuffers.Put(buf)
+		}
+	}()
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit)); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
 }
 
 // freshness is how long the response says it stays fresh: max-age, or

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -253,5 +254,41 @@ func TestKeepAlivePerHost(t *testing.T) {
 	defer mu.Unlock()
 	if opened > perHost {
 		t.Errorf("%d rounds of %d requests opened %d connections, want at most %d", rounds, perHost, opened, perHost)
+	}
+}
+
+// TestBodiesAreTheirOwn fetches bodies of falling and rising sizes, some
+// at once: each must come back whole and stay as it came once the
+// buffer it was read into serves the next fetch.
+func TestBodiesAreTheirOwn(t *testing.T) {
+	body := func(n int) []byte { return bytes.Repeat([]byte{byte('a' + n%26)}, n*997) }
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var n int
+		fmt.Sscan(strings.TrimPrefix(r.URL.Path, "/"), &n)
+		w.Write(body(n))
+	}))
+	defer ts.Close()
+	c := New(Options{AllowPrivate: true})
+	sizes := []int{64, 1, 30, 0, 2, 1100, 3, 64}
+	got := make([][]byte, len(sizes))
+	var wg sync.WaitGroup
+	for i, n := range sizes {
+		wg.Go(func() {
+			res, err := c.Fetch(context.Background(), aggregator.FetchRequest{URL: fmt.Sprintf("%s/%d", ts.URL, n)})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			got[i] = res.Body
+		})
+		if i%2 == 1 {
+			wg.Wait() // some in turn, some at once
+		}
+	}
+	wg.Wait()
+	for i, n := range sizes {
+		if !bytes.Equal(got[i], body(n)) {
+			t.Errorf("body of %d bytes: got %d bytes (%.20q…)", n*997, len(got[i]), got[i])
+		}
 	}
 }
