@@ -3,8 +3,10 @@ package aggregator
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // trackingParams are query parameters that identify a campaign or a
@@ -78,11 +80,32 @@ func NewUID(source, key string) string {
 	return digest(source, key)[:20]
 }
 
+// digest is the hex SHA-256 of the parts, each followed by a zero byte.
 func digest(parts ...string) string {
-	h := sha256.New()
+	d := digesters.Get().(*digester)
+	defer digesters.Put(d)
+	d.hash.Reset()
 	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
+		d.write(p)
+		d.write("\x00")
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return hex.EncodeToString(d.hash.Sum(d.sum[:0]))
+}
+
+// A digester hashes strings through a buffer of its own: converted to
+// bytes for the hash's Write, every entry's text was copied whole.
+type digester struct {
+	hash hash.Hash
+	buf  [1024]byte
+	sum  [sha256.Size]byte
+}
+
+var digesters = sync.Pool{New: func() any { return &digester{hash: sha256.New()} }}
+
+func (d *digester) write(s string) {
+	for len(s) > 0 {
+		n := copy(d.buf[:], s)
+		d.hash.Write(d.buf[:n])
+		s = s[n:]
+	}
 }

@@ -1,6 +1,11 @@
 package aggregator
 
-import "testing"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"testing"
+)
 
 func TestCanonicalURL(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -55,5 +60,30 @@ func TestIdentify(t *testing.T) {
 	}
 	if NewUID("s", "k") != NewUID("s", "k") || NewUID("s", "k") == NewUID("s2", "k") {
 		t.Error("NewUID is not a stable function of source and key")
+	}
+}
+
+// TestDigestIsStable pins digest to SHA-256 of the parts each ended by a
+// zero byte: stored item uids and content hashes depend on it. Parts
+// longer than the digester's buffer cross its boundary.
+func TestDigestIsStable(t *testing.T) {
+	for _, parts := range [][]string{
+		{},
+		{""},
+		{"a", "b"},
+		{"ab"},
+		{strings.Repeat("x", 1023), strings.Repeat("y", 1024), strings.Repeat("网", 1000), ""},
+	} {
+		joined := ""
+		for _, p := range parts {
+			joined += p + "\x00"
+		}
+		sum := sha256.Sum256([]byte(joined))
+		if got, want := digest(parts...), hex.EncodeToString(sum[:]); got != want {
+			t.Errorf("digest(%d parts of %d bytes) = %s, want %s", len(parts), len(joined), got, want)
+		}
+	}
+	if got := NewUID("source", "key"); got != "0387c72fb6cd61c22b31" {
+		t.Errorf(`NewUID("source", "key") = %s, want the uid it has always given`, got)
 	}
 }
