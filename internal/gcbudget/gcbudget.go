@@ -1,14 +1,16 @@
 // Package gcbudget lets a process whose live heap is small collect
-// garbage less often, without a larger resident set.
+// garbage less often, for little more resident memory.
 //
 // With the default GOGC=100 a poll that keeps 6–7 MB live collects every
-// 13 MB it allocates: over 200 collections in a cold 600-feed poll, which
-// allocates 1.3 GB. Meanwhile the heap's resident pages stay near 24 MB,
-// since freed spans go back to the system slowly. A budget lets the heap
-// fill that much before collecting: the collector runs at GOGC=300, and a
-// memory limit, which also makes the runtime return free pages at once,
-// bounds the Go runtime's memory at the floor, or at what GOGC=100 would
-// allow once the live heap is large.
+// 7–8 MB it allocates: over 200 collections in a cold 600-feed poll,
+// which allocates more than a gigabyte, each marking the whole live heap.
+// While the live heap is small, a budget runs the collector at GOGC=300
+// under a memory limit of a fixed floor: the heap fills what the floor
+// leaves it before a collection, and the limit, which makes the runtime
+// return free pages as it nears it, keeps the Go runtime's memory there.
+// Once the live heap is too large for the floor to leave it room to
+// double, the budget steps aside: GOGC and the limit are what they were,
+// so a large store's process behaves as without it.
 //
 // It imports no other gleaner package; only main calls it.
 package gcbudget
@@ -21,17 +23,19 @@ import (
 	"sync"
 )
 
-// percent is GOGC while a budget runs. The limit, not GOGC, decides when
-// the collector runs once the live heap passes a few megabytes.
+// percent is GOGC while the live heap is small; the floor, not GOGC,
+// decides when the collector runs once the live heap passes a few
+// megabytes.
 const percent = 300
 
-// Budget adjusts the memory limit after every collection. The zero value
-// is not usable; call Start.
+// Budget watches the live heap after every collection. The zero value is
+// not usable; call Start.
 type Budget struct {
 	floor int64
 
 	mu          sync.Mutex // guards what follows against stop
 	stopped     bool
+	small       bool // the budget's settings are in force
 	samples     []metrics.Sample
 	prevPercent int
 	prevLimit   int64
@@ -59,6 +63,7 @@ func start(floor int64) *Budget {
 	}}
 	b.prevPercent = debug.SetGCPercent(percent)
 	b.prevLimit = debug.SetMemoryLimit(floor)
+	b.small = true
 	b.arm()
 	return b
 }
@@ -80,19 +85,27 @@ func (b *Budget) afterGC() {
 	}
 	metrics.Read(b.samples)
 	v := func(i int) uint64 { return b.samples[i].Value.Uint64() }
-	live := v(0)
 	heap := v(2) + v(3) + v(4) + v(5)
 	nonHeap := v(1) - min(v(1), heap) // stacks, the collector's metadata, the runtime's own
-	debug.SetMemoryLimit(limitFor(b.floor, live, nonHeap))
+	if small := fits(b.floor, v(0), nonHeap); small != b.small {
+		b.small = small
+		if small {
+			debug.SetGCPercent(percent)
+			debug.SetMemoryLimit(b.floor)
+		} else {
+			debug.SetGCPercent(b.prevPercent)
+			debug.SetMemoryLimit(b.prevLimit)
+		}
+	}
 	b.arm()
 }
 
-// limitFor is the memory limit after a collection that left live bytes
-// of heap: the floor, or room for the heap to double as GOGC=100 would
-// let it, whichever is more.
-func limitFor(floor int64, live, nonHeap uint64) int64 {
-	const slack = 4 << 20 // so that a limit just over twice the heap does not run the collector back to back
-	return max(floor, int64(nonHeap+2*live+slack))
+// fits reports whether a floor leaves a heap of live bytes room to
+// double, with some slack: otherwise a limit at the floor would run the
+// collector more often than GOGC=100 does, not less.
+func fits(floor int64, live, nonHeap uint64) bool {
+	const slack = 4 << 20
+	return nonHeap+2*live+slack <= uint64(max(floor, 0))
 }
 
 func (b *Budget) stop() {

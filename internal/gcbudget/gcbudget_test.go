@@ -8,23 +8,25 @@ import (
 	"time"
 )
 
-func TestLimitFor(t *testing.T) {
+func TestFits(t *testing.T) {
 	const mib = 1 << 20
 	tests := []struct {
 		name          string
 		floor         int64
 		live, nonHeap uint64
-		want          int64
+		want          bool
 	}{
-		{"small heap: the floor", 30 * mib, 7 * mib, 9 * mib, 30 * mib},
-		{"empty heap: the floor", 30 * mib, 0, 0, 30 * mib},
-		{"large heap: twice the live heap", 30 * mib, 40 * mib, 10 * mib, 10*mib + 80*mib + 4*mib},
-		{"just past the floor", 30 * mib, 9 * mib, 9 * mib, 31 * mib},
+		{"a poll's heap", 30 * mib, 7 * mib, 9 * mib, true},
+		{"empty heap", 30 * mib, 0, 0, true},
+		{"just fits", 30 * mib, 8 * mib, 10 * mib, true},
+		{"a byte too many", 30 * mib, 8*mib + 1, 10 * mib, false},
+		{"a large store's heap", 30 * mib, 40 * mib, 10 * mib, false},
+		{"no floor", 0, 0, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := limitFor(tt.floor, tt.live, tt.nonHeap); got != tt.want {
-				t.Errorf("limitFor(%d, %d, %d) = %d, want %d", tt.floor, tt.live, tt.nonHeap, got, tt.want)
+			if got := fits(tt.floor, tt.live, tt.nonHeap); got != tt.want {
+				t.Errorf("fits(%d, %d, %d) = %v, want %v", tt.floor, tt.live, tt.nonHeap, got, tt.want)
 			}
 		})
 	}
@@ -62,21 +64,37 @@ func TestBudgetCollectsLessOften(t *testing.T) {
 // limitNow reads the memory limit without changing it.
 func limitNow() int64 { return debug.SetMemoryLimit(-1) }
 
-func TestBudgetFollowsTheLiveHeap(t *testing.T) {
+func TestBudgetStepsAsideForALargeHeap(t *testing.T) {
 	const floor = 30 << 20
+	prevPercent := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(prevPercent)
+	before := limitNow()
 	b := start(floor)
 	defer b.stop()
-	// A live heap of 64 MiB must raise the limit past twice its size, or
-	// the collector would run back to back.
+	// A live heap of 64 MiB leaves a floor of 30 MiB no room: the limit
+	// and GOGC must be what they were before the budget.
 	live := make([][]byte, 64)
 	for i := range live {
 		live[i] = make([]byte, 1<<20)
 	}
-	waitForLimit(t, func(l int64) bool { return l >= 128<<20 })
+	waitForLimit(t, func(l int64) bool { return l == before })
+	if got := percentNow(); got != 100 {
+		t.Errorf("GOGC with a large heap = %d, want 100", got)
+	}
 	runtime.KeepAlive(live)
 	live = nil
-	// Once it is garbage, the limit falls back to the floor.
+	// Once it is garbage, the budget's settings are back.
 	waitForLimit(t, func(l int64) bool { return l == floor })
+	if got := percentNow(); got != percent {
+		t.Errorf("GOGC with a small heap again = %d, want %d", got, percent)
+	}
+}
+
+// percentNow reads GOGC without changing it.
+func percentNow() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
 }
 
 // waitForLimit collects until the limit set after a collection satisfies
