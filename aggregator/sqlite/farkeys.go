@@ -145,7 +145,7 @@ func nearestAcross(lists [][]recentRef, pub uint32, floor int64, visit func(*rec
 	}
 	pos, ahead := pos[:len(lists)], pos[len(lists):2*len(lists)]
 	for l, list := range lists {
-		pos[l], _ = slices.BinarySearchFunc(list, pub, func(x recentRef, pub uint32) int { return cmp.Compare(x.published, pub) })
+		pos[l] = firstFrom(list, pub)
 		ahead[l] = pos[l] // the after side starts where the before side does
 	}
 	for n := 0; n < nearPerSide; n++ {

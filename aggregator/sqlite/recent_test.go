@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -275,6 +276,27 @@ func TestRecentRefsRebase(t *testing.T) {
 		for _, ref := range l {
 			if id := r.idBase + int64(ref.id); r.entries.find(id) == nil {
 				t.Errorf("key %d: a ref names entry %d, which memory does not hold", k, id)
+			}
+		}
+	}
+}
+
+// TestFirstFrom checks the search for a date against slices'
+// BinarySearchFunc on lists of every length to 40 with runs of equal
+// dates, for every date from before the first to after the last.
+func TestFirstFrom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	for n := 0; n <= 40; n++ {
+		l := make([]recentRef, n)
+		pub := uint32(10)
+		for i := range l {
+			pub += uint32(rng.IntN(3)) // equal dates in runs
+			l[i] = recentRef{id: uint32(i + 1), published: pub}
+		}
+		for q := uint32(0); q <= pub+2; q++ {
+			want, _ := slices.BinarySearchFunc(l, q, func(x recentRef, q uint32) int { return cmp.Compare(x.published, q) })
+			if got := firstFrom(l, q); got != want {
+				t.Fatalf("firstFrom(%d refs, %d) = %d, want %d", n, q, got, want)
 			}
 		}
 	}
