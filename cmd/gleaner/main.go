@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"syscall"
 	_ "time/tzdata"
@@ -56,6 +57,7 @@ func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
 func main() {
+	runtime.MemProfileRate = memProfileRate(os.Getenv("GLEANER_MEMPROFILE"))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	stopProfile := profile(os.Getenv("GLEANER_CPUPROFILE"))
 	stopBudget := gcbudget.Start(gcFloor)
@@ -105,6 +107,16 @@ func profile(path string) func() {
 		pprof.StopCPUProfile()
 		f.Close()
 	}
+}
+
+// memProfileRate is how often allocations are sampled: never, unless a
+// heap profile is asked for. The samples' records were 1.6 MB of a cold
+// poll's peak, which no one read.
+func memProfileRate(profilePath string) int {
+	if profilePath == "" {
+		return 0
+	}
+	return runtime.MemProfileRate
 }
 
 // heapProfile writes a heap profile to path (when set) at exit:

@@ -528,3 +528,12 @@ func mapsEqual(a, b map[string]string) bool {
 	}
 	return true
 }
+
+func TestMemProfileRate(t *testing.T) {
+	if got := memProfileRate(""); got != 0 {
+		t.Errorf(`memProfileRate("") = %d, want 0: no profile, no samples`, got)
+	}
+	if got := memProfileRate("mem.out"); got != runtime.MemProfileRate || got == 0 {
+		t.Errorf(`memProfileRate("mem.out") = %d, want the runtime's rate %d`, got, runtime.MemProfileRate)
+	}
+}
