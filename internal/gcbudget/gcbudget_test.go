@@ -130,12 +130,27 @@ func TestStopRestoresTheSettings(t *testing.T) {
 	if got := limitNow(); got != 1<<40 {
 		t.Errorf("memory limit after stop = %d, want %d", got, int64(1<<40))
 	}
-	// A collection after stop must not set a limit again.
-	runtime.GC()
-	time.Sleep(20 * time.Millisecond)
-	runtime.GC()
+	// Collections after stop, with a large heap and then a small one
+	// again, must not set the budget's settings again.
+	live := make([][]byte, 64)
+	for i := range live {
+		live[i] = make([]byte, 1<<20)
+	}
+	for range 3 {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	runtime.KeepAlive(live)
+	live = nil
+	for range 3 {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
 	if got := limitNow(); got != 1<<40 {
-		t.Errorf("memory limit after a collection after stop = %d, want %d", got, int64(1<<40))
+		t.Errorf("memory limit after collections after stop = %d, want %d", got, int64(1<<40))
+	}
+	if got := percentNow(); got != 150 {
+		t.Errorf("GOGC after collections after stop = %d, want 150", got)
 	}
 }
 
