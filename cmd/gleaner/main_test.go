@@ -133,12 +133,13 @@ func gb2312(t *testing.T, utf8 []byte) []byte {
 }
 
 type world struct {
-	serve   *exec.Cmd
-	dir     string
-	config  string
-	chinese *upstream
-	atom    *upstream
-	json    *upstream
+	serve    *exec.Cmd
+	serveLog *lockedBuffer // the running server's stderr
+	dir      string
+	config   string
+	chinese  *upstream
+	atom     *upstream
+	json     *upstream
 }
 
 // newWorld starts upstreams (three good, three broken) and writes a
@@ -473,12 +474,12 @@ func startServe(t *testing.T, w *world) (string, func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	w.serve = cmd
+	w.serve, w.serveLog = cmd, stderr
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
 		cmd.Process.Kill()
@@ -492,6 +493,24 @@ func startServe(t *testing.T, w *world) (string, func()) {
 			t.Errorf("serve exited with %v\n%s", err, stderr.String())
 		}
 	}
+}
+
+// lockedBuffer is a process's output, read while the process writes it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func get(t *testing.T, url string) string {
