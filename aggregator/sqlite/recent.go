@@ -276,8 +276,8 @@ func nearest(l []recentRef, pub uint32, floor int64, visit func(*recentRef)) {
 
 // firstFrom is the index of the first ref of l, ordered by date,
 // published at pub or later: the search slices.BinarySearchFunc makes,
-// without a call of its comparison at every step, which was a fortieth of
-// a 5,000-feed cold poll's CPU.
+// without a call of its comparison at every step, which took 0.86 of a
+// 5,000-feed cold poll's 58 CPU seconds.
 func firstFrom(l []recentRef, pub uint32) int {
 	lo, hi := 0, len(l)
 	for lo < hi {
