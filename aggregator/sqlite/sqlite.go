@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregator"
@@ -55,8 +56,11 @@ type DB struct {
 	// heldKeys are the merge keys of entries committed since keys were
 	// last written (see fileMergeKey); writing guards them, and makes
 	// write transactions take turns (as the one connection would).
-	writing  sync.Mutex
-	heldKeys []mergeKey
+	writing sync.Mutex
+	// transactions counts the write transactions under way or waiting
+	// for writing: while any is, the writer is not resting.
+	transactions atomic.Int32
+	heldKeys     []mergeKey
 	// heldUIDs is the range of item ids this process added whose uids are
 	// not yet in item_uids (0, 0: none; see wtx.endUIDs), writing guards
 	// it; holder names this process in uid_holders.
@@ -196,7 +200,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		if err := db.writeHeldAtRest(); err != nil {
 			slog.Warn("sqlite: writing merge keys", "err", err) // held still: the next rest tries again
 		}
-	})
+	}, func() bool { return db.transactions.Load() > 0 })
 	db.reader = &stmtCache{pool: read, stmts: map[string]*sql.Stmt{}}
 	// One statement, one snapshot: an entry another process adds between
 	// two reads would be below openedAt with its date not counted.
@@ -505,6 +509,8 @@ func (ws *writerStmts) close() {
 }
 
 func (db *DB) inTx(ctx context.Context, fn func(*wtx) error) error {
+	db.transactions.Add(1)
+	defer db.transactions.Add(-1)
 	db.writing.Lock()
 	defer db.writing.Unlock()
 	db.prepared.prepareWanted(ctx, db.write)
