@@ -47,8 +47,11 @@ type DB struct {
 	// recent.
 	openedAt int64
 	// planning bounds how many polls look for merge candidates at once:
-	// one core fewer than there are, so that the single writer, which
-	// every poll waits for, is not left waiting for a core.
+	// as many as there are cores. One fewer, to leave the single writer
+	// a core, kept the writer waiting for plans instead: a cold
+	// 5,000-feed poll took 0.95 times the time and 0.96 times the CPU
+	// with two planners on two cores (five interleaved pairs, each one
+	// quicker), a 600-feed one the same (ten pairs).
 	planning chan struct{}
 	// prefetched holds source states read ahead of a polling cycle.
 	prefetched  prefetchedStates
@@ -167,7 +170,7 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	db := &DB{write: write, prepared: &writerStmts{kept: map[string]*sql.Stmt{}, wanted: map[string]bool{}}, planning: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1)),
+	db := &DB{write: write, prepared: &writerStmts{kept: map[string]*sql.Stmt{}, wanted: map[string]bool{}}, planning: make(chan struct{}, runtime.GOMAXPROCS(0)),
 		holder: rand.Int64N(math.MaxInt64) + 1}
 	// The page size takes only while the file is new, before WAL mode is
 	// set (the driver orders DSN pragmas by name, so it cannot go there).
