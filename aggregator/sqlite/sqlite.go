@@ -51,7 +51,7 @@ type DB struct {
 	// a core, kept the writer waiting for plans instead: a cold
 	// 5,000-feed poll took 0.95 times the time and 0.96 times the CPU
 	// with two planners on two cores (five interleaved pairs, each one
-	// quicker), a 600-feed one the same (ten pairs).
+	// quicker), a 600-feed one the same (sixteen pairs).
 	planning chan struct{}
 	// prefetched holds source states read ahead of a polling cycle.
 	prefetched  prefetchedStates
