@@ -5,14 +5,10 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -136,55 +132,17 @@ func faultServer(t *testing.T) *httptest.Server {
 // at once, and checks what each left in the database.
 func TestUpstreamFaults(t *testing.T) {
 	ts := faultServer(t)
-	dir := t.TempDir()
 	paths := []string{"good", "500", "503", "429", "404", "410", "301", "loop", "to-private", "to-metadata",
 		"slow-headers", "drip", "truncated", "invalid", "html", "gzip-bomb", "huge", "deep", "wrong-charset", "empty"}
-	var cfg strings.Builder
-	fmt.Fprintf(&cfg, `database: gleaner.db
-poll:
-  schedule: "@every 15m"
-  timeout: 2s
-  max_body_mb: 8
-  per_host: 64
-  host_interval: 0s
-  concurrency: 8
-  allow_networks: [127.0.0.1/32]
-sources:
-`)
-	for _, p := range paths {
-		fmt.Fprintf(&cfg, "  - name: %s\n    url: %s/%s\n", p, ts.URL, p)
-	}
-	path := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(path, []byte(cfg.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := loadConfig(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(context.Background(), c, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, c := openPolling(t, "timeout: 2s\nmax_body_mb: 8\nconcurrency: 8", ts.URL, paths)
 	defer a.Close()
 
 	peak := watchHeap(t)
 	start := time.Now()
 	results := map[string]aggregator.PollResult{}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, c.Poll.Concurrency)
-	for _, src := range c.Sources {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			r := a.poll.Poll(context.Background(), src)
-			mu.Lock()
-			results[src.Name] = r
-			mu.Unlock()
-		})
+	for _, r := range pollAll(context.Background(), a.poll, c.Sources, c.Poll.Concurrency) {
+		results[r.Source] = r
 	}
-	wg.Wait()
 	heap := peak()
 	took := time.Since(start)
 
