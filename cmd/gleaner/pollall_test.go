@@ -30,18 +30,31 @@ func TestPollAll(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%d sources at %d", tt.sources, tt.concurrency), func(t *testing.T) {
+			want := min(tt.concurrency, tt.sources)
 			var (
 				mu             sync.Mutex
 				inFlight, peak int
 				hits           = map[string]int{}
+				full           = make(chan struct{}) // closed once want requests were in flight together
 			)
 			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				mu.Lock()
 				inFlight++
-				peak = max(peak, inFlight)
+				if inFlight > peak {
+					if peak = inFlight; peak == want {
+						close(full)
+					}
+				}
 				hits[r.URL.Path]++
 				mu.Unlock()
-				time.Sleep(100 * time.Millisecond) // long enough for the others to start
+				// Held until the workers that should run together have come
+				// (on a loaded machine they may start late), then a while
+				// more, for one too many to show.
+				select {
+				case <-full:
+				case <-time.After(5 * time.Second):
+				}
+				time.Sleep(30 * time.Millisecond)
 				mu.Lock()
 				inFlight--
 				mu.Unlock()
@@ -70,7 +83,7 @@ func TestPollAll(t *testing.T) {
 					t.Errorf("%s fetched %d times, want once", want, hits["/"+want])
 				}
 			}
-			if want := min(tt.concurrency, tt.sources); peak != want {
+			if peak != want {
 				t.Errorf("at most %d requests in flight, want %d", peak, want)
 			}
 		})
