@@ -254,9 +254,9 @@ func (t *Tagger) runRegexp(sc *scratch, id int, texts *[numFields]string) {
 func fieldTexts(e *Entry, src Source, text *lazyText, want uint8) [numFields]string {
 	var texts [numFields]string
 	folded := [numFields]func() string{
-		FieldTitle:      func() string { return foldSpace(text.get().foldParts().title) },
-		FieldSummary:    func() string { return foldSpace(text.get().foldParts().summary) },
-		FieldContent:    func() string { return foldSpace(text.get().foldParts().content) },
+		FieldTitle:      func() string { return text.get().foldParts().title },
+		FieldSummary:    func() string { return text.get().foldParts().summary },
+		FieldContent:    func() string { return text.get().foldParts().content },
 		FieldCategories: func() string { return fold(strings.Join(e.Categories, "\n")) },
 		FieldAuthor:     func() string { return fold(e.Author) },
 		FieldLink:       func() string { return fold(e.Link) },

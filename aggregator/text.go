@@ -121,11 +121,14 @@ type entryText struct {
 	folded           *foldedText
 }
 
-// foldedText is an entry's text case folded (foldCase), for the
-// fingerprint's shingles and the tagger's fields: one pass and one copy
-// for both, where each folded its own.
+// foldedText is an entry's text folded for matching (fold: NFKC, lower
+// case, white space folded), for the fingerprint's shingles and the
+// tagger's fields: one pass and one copy for both, where each folded its
+// own and the tagger folded the white space of each field again.
+// Shingles read white space only as a break between words, so any run of
+// it, or none at either end of a part, gives the same.
 type foldedText struct {
-	full                    string
+	full                    string // the three parts, a line each
 	title, summary, content string // within full
 }
 
@@ -144,12 +147,87 @@ func (t *entryText) foldParts() *foldedText {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		appendFoldCase(&b, part)
+		appendFold(&b, part)
 		ends[i] = b.Len()
 	}
 	full := b.String()
 	t.folded = &foldedText{full: full, title: full[:ends[0]], summary: full[ends[0]+1 : ends[1]], content: full[ends[1]+1:]}
 	return t.folded
+}
+
+// appendFold appends fold(s) to b. ASCII text, the common case, is
+// copied in runs with no copy of its own, broken only at capitals and at
+// white space other than one space between words.
+func appendFold(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			appendFoldWords(b, norm.NFKC.String(s))
+			return
+		}
+	}
+	i := 0
+	for i < len(s) && asciiSpace[s[i]] {
+		i++
+	}
+	from := i
+	for i < len(s) {
+		switch c := s[i]; {
+		case 'A' <= c && c <= 'Z':
+			b.WriteString(s[from:i])
+			b.WriteByte(c + 'a' - 'A')
+			i++
+			from = i
+		case c == ' ' && i+1 < len(s) && !asciiSpace[s[i+1]]:
+			i++ // one space between words: kept in the run
+		case asciiSpace[c]:
+			b.WriteString(s[from:i])
+			for i < len(s) && asciiSpace[s[i]] {
+				i++
+			}
+			if i < len(s) {
+				b.WriteByte(' ')
+			}
+			from = i
+		default:
+			i++
+		}
+	}
+	b.WriteString(s[from:])
+}
+
+// appendFoldWords appends the words of NFKC text n in lower case
+// (appendLower), joined by single spaces. Lower case maps no white space
+// to a letter nor a letter to white space, so the words are those of the
+// text lowered.
+func appendFoldWords(b *strings.Builder, n string) {
+	space := func(i int) (bool, int) {
+		if c := n[i]; c < utf8.RuneSelf {
+			return asciiSpace[c], 1
+		}
+		r, size := utf8.DecodeRuneInString(n[i:])
+		return unicode.IsSpace(r), size
+	}
+	first := true
+	for i := 0; i < len(n); {
+		if is, size := space(i); is {
+			i += size
+			continue
+		}
+		j := i
+		for j < len(n) {
+			is, size := space(j)
+			if is {
+				break
+			}
+			j += size
+		}
+		if !first {
+			b.WriteByte(' ')
+		}
+		first = false
+		appendLower(b, n[i:j])
+		i = j
+	}
 }
 
 // appendFoldCase appends foldCase(s) to b: ASCII text, the common case,
