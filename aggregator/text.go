@@ -200,33 +200,13 @@ func appendFold(b *strings.Builder, s string) {
 // to a letter nor a letter to white space, so the words are those of the
 // text lowered.
 func appendFoldWords(b *strings.Builder, n string) {
-	space := func(i int) (bool, int) {
-		if c := n[i]; c < utf8.RuneSelf {
-			return asciiSpace[c], 1
-		}
-		r, size := utf8.DecodeRuneInString(n[i:])
-		return unicode.IsSpace(r), size
-	}
 	first := true
-	for i := 0; i < len(n); {
-		if is, size := space(i); is {
-			i += size
-			continue
-		}
-		j := i
-		for j < len(n) {
-			is, size := space(j)
-			if is {
-				break
-			}
-			j += size
-		}
+	for word := range strings.FieldsSeq(n) {
 		if !first {
 			b.WriteByte(' ')
 		}
 		first = false
-		appendLower(b, n[i:j])
-		i = j
+		appendLower(b, word)
 	}
 }
 
