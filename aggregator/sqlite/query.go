@@ -10,6 +10,23 @@ import (
 	"github.com/gleaner/gleaner/aggregator"
 )
 
+// newestItems is the FROM clause of the newest items that pass a filter
+// (given once for item_times, once for items), newest first, up to a
+// limit (the last argument): those filed in item_times, walked in its
+// order, and those from the lowest id a holder keeps (see wtx.endUIDs),
+// read from items and sorted, which are not all filed. The two sets do
+// not overlap.
+func newestItems(filedFilter, heldFilter string) string {
+	const floor = `(SELECT coalesce(min(from_id), 9223372036854775807) FROM uid_holders)`
+	return ` FROM (
+			SELECT item_id AS id, published FROM item_times WHERE item_id < ` + floor + ` AND ` + filedFilter + `
+			UNION ALL
+			SELECT id, published FROM items WHERE id >= ` + floor + ` AND ` + heldFilter + `
+			ORDER BY published DESC, id DESC LIMIT ?) o
+		JOIN items i ON i.id = o.id JOIN entries e ON e.id = i.primary_entry
+		ORDER BY o.published DESC, o.id DESC`
+}
+
 // itemByUID is a subquery for the id of the item whose uid is ?1: filed
 // in item_uids, or held by a process that has not written it yet (see
 // wtx.endUIDs), among the items from the lowest id any holds.
@@ -26,18 +43,19 @@ func (db *DB) Items(ctx context.Context, q aggregator.ItemQuery) ([]aggregator.I
 		limit = 50
 	}
 	const columns = `SELECT i.id, i.uid, i.published, i.updated, e.title, e.link, e.summary, e.content, e.author`
-	query := columns + ` FROM items i JOIN entries e ON e.id = i.primary_entry`
+	var query string
 	var args []any
 	switch {
 	case q.UID != "":
-		query += ` WHERE i.id = (` + itemByUID + `)`
+		query = columns + ` FROM items i JOIN entries e ON e.id = i.primary_entry WHERE i.id = (` + itemByUID + `)`
 		args = append(args, q.UID)
 	case len(q.Tags) > 0:
+		var tags []any
 		for _, t := range q.Tags {
-			args = append(args, t)
+			tags = append(tags, t)
 		}
 		tagged := `SELECT item_id FROM item_tags WHERE tag IN (` + placeholders(len(q.Tags)) + `)`
-		few, err := db.fewTagged(ctx, tagged, args, limit)
+		few, err := db.fewTagged(ctx, tagged, tags, limit)
 		if err != nil {
 			return nil, err
 		}
@@ -47,14 +65,17 @@ func (db *DB) Items(ctx context.Context, q aggregator.ItemQuery) ([]aggregator.I
 			query = columns + ` FROM (SELECT i.* FROM (SELECT DISTINCT item_id FROM (` + tagged + `)) t
 					CROSS JOIN items i ON i.id = t.item_id WHERE i.primary_entry <> 0
 					ORDER BY i.published DESC, i.id DESC LIMIT ?) i
-				JOIN entries e ON e.id = i.primary_entry`
-			args = append(args, limit)
+				JOIN entries e ON e.id = i.primary_entry ORDER BY i.published DESC, i.id DESC`
+			args = append(tags, limit)
 		} else {
-			query += ` WHERE EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND t.tag IN (` + placeholders(len(q.Tags)) + `))`
+			hasTag := `EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = %s AND t.tag IN (` + placeholders(len(q.Tags)) + `))`
+			query = columns + newestItems(fmt.Sprintf(hasTag, "item_times.item_id"), fmt.Sprintf(hasTag, "items.id"))
+			args = slices.Concat(tags, tags, []any{limit})
 		}
+	default:
+		query = columns + newestItems("1", "1")
+		args = append(args, limit)
 	}
-	query += ` ORDER BY i.published DESC, i.id DESC LIMIT ?`
-	args = append(args, limit)
 
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {

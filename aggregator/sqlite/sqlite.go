@@ -752,10 +752,11 @@ func uidsBatch(items int64) int64 {
 
 const maxUIDsBatch = 16384
 
-// endUIDs files the uids of the items added as the transaction ends: held
-// (their range, and this process's row in uid_holders, which lookups by
-// uid scan from), or written in item_uids in the index's order when
-// enough are held or flushHeld asks. A unique index on items' uids took a
+// endUIDs files the uids and dates of the items added as the transaction
+// ends: held (their range, and this process's row in uid_holders, which
+// lookups by uid and the newest-first walk scan from), or written in
+// item_uids and item_times in their order when enough are held or
+// flushHeld asks. A unique index on items' uids took a
 // leaf at random for every new item: 23 % of a cold 600-feed cycle's
 // WAL frames, and the largest part of what a saved poll writes more on a
 // larger store. Writing the held ones at rest also files those of
@@ -772,10 +773,14 @@ func (w *wtx) endUIDs(ctx context.Context) ([2]int64, error) {
 	}
 	switch {
 	case w.flushHeld:
+		from := cmp.Or(held[0], math.MaxInt64)
 		if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO item_uids (uid, item_id)
-			SELECT uid, id FROM items WHERE id >= min(coalesce((SELECT min(from_id) FROM uid_holders), ?1), ?1) ORDER BY uid`,
-			cmp.Or(held[0], math.MaxInt64)); err != nil {
+			SELECT uid, id FROM items WHERE id >= min(coalesce((SELECT min(from_id) FROM uid_holders), ?1), ?1) ORDER BY uid`, from); err != nil {
 			return held, fmt.Errorf("file held uids: %w", err)
+		}
+		if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO item_times (published, item_id)
+			SELECT published, id FROM items WHERE id >= min(coalesce((SELECT min(from_id) FROM uid_holders), ?1), ?1) ORDER BY published, id`, from); err != nil {
+			return held, fmt.Errorf("file held items' dates: %w", err)
 		}
 		if _, err := w.ExecContext(ctx, `DELETE FROM uid_holders`); err != nil {
 			return held, fmt.Errorf("file held uids: %w", err)
@@ -787,6 +792,10 @@ func (w *wtx) endUIDs(ctx context.Context) ([2]int64, error) {
 		if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO item_uids (uid, item_id)
 			SELECT uid, id FROM items WHERE id BETWEEN ? AND ? ORDER BY uid`, held[0], held[1]); err != nil {
 			return held, fmt.Errorf("file held uids: %w", err)
+		}
+		if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO item_times (published, item_id)
+			SELECT published, id FROM items WHERE id BETWEEN ? AND ? ORDER BY published, id`, held[0], held[1]); err != nil {
+			return held, fmt.Errorf("file held items' dates: %w", err)
 		}
 		if _, err := w.ExecContext(ctx, `DELETE FROM uid_holders WHERE holder = ?`, w.holder); err != nil {
 			return held, fmt.Errorf("file held uids: %w", err)

@@ -109,7 +109,8 @@ func TestHeldUIDsFound(t *testing.T) {
 }
 
 // TestUIDsWrittenInBatches: once a batch of items' uids is held, the
-// transaction that completes it writes them and gives up its row.
+// transaction that completes it writes them and their dates, and gives
+// up its row.
 func TestUIDsWrittenInBatches(t *testing.T) {
 	defer sqlite.SetCheckpointIdle(time.Hour)()
 	db, file := open(t)
@@ -117,5 +118,8 @@ func TestUIDsWrittenInBatches(t *testing.T) {
 	n, filed, holders, _ := uidState(t, file)
 	if int64(n) < sqlite.UIDsBatch || filed != n || holders != 0 {
 		t.Errorf("after a save of %d items: %d uids filed, %d holders; want all, 0", n, filed, holders)
+	}
+	if _, dated, agreeing, _ := datesState(t, file); dated != n || agreeing != n {
+		t.Errorf("after a save of %d items: %d dates filed, %d agreeing with their item; want all", n, dated, agreeing)
 	}
 }
