@@ -64,9 +64,10 @@ type DB struct {
 	// for writing: while any is, the writer is not resting.
 	transactions atomic.Int32
 	heldKeys     []mergeKey
-	// heldUIDs is the range of item ids this process added whose uids are
-	// not yet in item_uids (0, 0: none; see wtx.endUIDs), writing guards
-	// it; holder names this process in uid_holders.
+	// heldUIDs is the range of item ids this process added whose uids and
+	// dates are not yet in item_uids and item_times (0, 0: none; see
+	// wtx.endUIDs), writing guards it; holder names this process in
+	// uid_holders.
 	heldUIDs [2]int64
 	holder   int64
 	// The newest entry and item ids as of the last commit that added
