@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -65,6 +66,10 @@ type scaling struct {
 	Feeds, Wall, CPU, Fetch float64 // large over base
 	WallOverLinear          float64
 	CPUOverLinear           float64
+	// CPUPerDoubling is how much the CPU a feed grows each time the feeds
+	// double, if it grows evenly: a figure that sizes of different
+	// ratios (600 to 5,000, 5,000 to 10,000) can be compared by.
+	CPUPerDoubling float64
 }
 
 func scalingOf(base, large scaleSummary) scaling {
@@ -81,6 +86,9 @@ func scalingOf(base, large scaleSummary) scaling {
 		Fetch: ratio(large.Fetch.Median, base.Fetch.Median),
 	}
 	s.WallOverLinear, s.CPUOverLinear = s.Wall/s.Feeds, s.CPU/s.Feeds
+	if s.Feeds > 1 && s.CPUOverLinear > 0 {
+		s.CPUPerDoubling = math.Pow(s.CPUOverLinear, 1/math.Log2(s.Feeds))
+	}
 	return s
 }
 
@@ -220,6 +228,9 @@ func (r *scaleReport) write(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "%.2f× the feeds took %.2f× the wall time (%.2f× linear) and %.2f× the CPU (%.2f× linear); the bare fetch %.2f×.\n",
 		s.Feeds, s.Wall, s.WallOverLinear, s.CPU, s.CPUOverLinear, s.Fetch)
+	if s.CPUPerDoubling > 0 {
+		fmt.Fprintf(w, "The CPU a feed grew %.3f× for each doubling of the feeds (%.2f doublings).\n", s.CPUPerDoubling, math.Log2(s.Feeds))
+	}
 	if len(r.lost) == 0 {
 		fmt.Fprintln(w, "\nItems lost: none (every run stored every item the farm serves).")
 	} else {

@@ -34,30 +34,40 @@ func TestScaling(t *testing.T) {
 		runs                   []scaleRun
 		wantWall, wantOverWall float64
 		wantCPU, wantOverCPU   float64
+		wantPerDoubling        float64
 	}{
 		{
 			name: "linear",
 			runs: []scaleRun{run(600, 3, 6), run(5000, 25, 50), run(600, 3, 6)},
 			// 8.33× the feeds, 8.33× the time
-			wantWall: 25.0 / 3, wantOverWall: 1, wantCPU: 50.0 / 6, wantOverCPU: 1,
+			wantWall: 25.0 / 3, wantOverWall: 1, wantCPU: 50.0 / 6, wantOverCPU: 1, wantPerDoubling: 1,
 		},
 		{
 			name: "medians, not means: a slow base run does not flatter the ratio",
 			runs: []scaleRun{run(600, 3, 6), run(5000, 33, 60), run(600, 9, 18), run(5000, 30, 58), run(600, 3.2, 6.2)},
 			// base medians 3.2 s and 6.2 CPU s; large 31.5 s and 59 CPU s
 			wantWall: 31.5 / 3.2, wantOverWall: 31.5 / 3.2 / (5000.0 / 600), wantCPU: 59 / 6.2, wantOverCPU: 59 / 6.2 / (5000.0 / 600),
+			// 1.142× linear over log2(8.33) = 3.06 doublings
+			wantPerDoubling: math.Pow(59/6.2/(5000.0/600), 1/math.Log2(5000.0/600)),
+		},
+		{
+			name:     "twice the feeds, 1.1× the CPU a feed: 1.1× a doubling",
+			runs:     []scaleRun{run(600, 3, 6), run(1200, 6.6, 13.2), run(600, 3, 6)},
+			wantWall: 2.2, wantOverWall: 1.1, wantCPU: 2.2, wantOverCPU: 1.1, wantPerDoubling: 1.1,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := &scaleReport{base: 600, large: 5000, runs: tt.runs}
-			s := scalingOf(r.summary(600), r.summary(5000))
+			large := tt.runs[1].Feeds
+			r := &scaleReport{base: 600, large: large, runs: tt.runs}
+			s := scalingOf(r.summary(600), r.summary(large))
 			for _, c := range []struct {
 				what      string
 				got, want float64
 			}{
 				{"wall", s.Wall, tt.wantWall}, {"wall over linear", s.WallOverLinear, tt.wantOverWall},
 				{"CPU", s.CPU, tt.wantCPU}, {"CPU over linear", s.CPUOverLinear, tt.wantOverCPU},
+				{"CPU per doubling", s.CPUPerDoubling, tt.wantPerDoubling},
 				{"bare fetch", s.Fetch, tt.wantWall},
 			} {
 				if math.Abs(c.got-c.want) > 1e-6 { // durations are whole nanoseconds
@@ -82,7 +92,9 @@ func TestScaleReportMerging(t *testing.T) {
 	}}
 	var out strings.Builder
 	r.write(&out)
-	for _, want := range []string{"| 1 | 600 |", "| 99.8 % | 99.8 % |", "| 2 | 5000 |", "| 77.0 % | 96.2 % |"} {
+	// The same CPU for 8.33× the feeds: half the CPU a feed each doubling.
+	for _, want := range []string{"| 1 | 600 |", "| 99.8 % | 99.8 % |", "| 2 | 5000 |", "| 77.0 % | 96.2 % |",
+		"The CPU a feed grew 0.500× for each doubling of the feeds (3.06 doublings)."} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
