@@ -10,12 +10,12 @@ import (
 	"github.com/gleaner/gleaner/aggregator"
 )
 
-// newestItems is the FROM clause of the newest items that pass a filter
-// (given once for item_times, once for items), newest first, up to a
-// limit (the last argument): those filed in item_times, walked in its
-// order, and those from the lowest id a holder keeps (see wtx.endUIDs),
-// read from items and sorted, which are not all filed. The two sets do
-// not overlap.
+// newestItems is the FROM clause that lists the newest items passing a
+// filter (written once for item_times, once for items), newest first, up
+// to a limit (the last argument). Items below the lowest id a holder keeps
+// (see wtx.endUIDs) are all filed in item_times and walked in its order;
+// those from it on may not be, and are read from items and sorted. The
+// two halves do not overlap.
 func newestItems(filedFilter, heldFilter string) string {
 	const floor = `(SELECT coalesce(min(from_id), 9223372036854775807) FROM uid_holders)`
 	return ` FROM (
