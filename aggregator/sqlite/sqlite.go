@@ -774,14 +774,8 @@ func (w *wtx) endUIDs(ctx context.Context) ([2]int64, error) {
 	}
 	switch {
 	case w.flushHeld:
-		from := cmp.Or(held[0], math.MaxInt64)
-		if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO item_uids (uid, item_id)
-			SELECT uid, id FROM items WHERE id >= min(coalesce((SELECT min(from_id) FROM uid_holders), ?1), ?1) ORDER BY uid`, from); err != nil {
-			return held, fmt.Errorf("file held uids: %w", err)
-		}
-		if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO item_times (published, item_id)
-			SELECT published, id FROM items WHERE id >= min(coalesce((SELECT min(from_id) FROM uid_holders), ?1), ?1) ORDER BY published, id`, from); err != nil {
-			return held, fmt.Errorf("file held items' dates: %w", err)
+		if err := w.fileItems(ctx, `id >= min(coalesce((SELECT min(from_id) FROM uid_holders), ?1), ?1)`, cmp.Or(held[0], math.MaxInt64)); err != nil {
+			return held, err
 		}
 		if _, err := w.ExecContext(ctx, `DELETE FROM uid_holders`); err != nil {
 			return held, fmt.Errorf("file held uids: %w", err)
@@ -790,13 +784,8 @@ func (w *wtx) endUIDs(ctx context.Context) ([2]int64, error) {
 	case held[0] == 0:
 		return held, nil
 	case held[1]-held[0]+1 >= uidsBatch(w.lastItem):
-		if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO item_uids (uid, item_id)
-			SELECT uid, id FROM items WHERE id BETWEEN ? AND ? ORDER BY uid`, held[0], held[1]); err != nil {
-			return held, fmt.Errorf("file held uids: %w", err)
-		}
-		if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO item_times (published, item_id)
-			SELECT published, id FROM items WHERE id BETWEEN ? AND ? ORDER BY published, id`, held[0], held[1]); err != nil {
-			return held, fmt.Errorf("file held items' dates: %w", err)
+		if err := w.fileItems(ctx, `id BETWEEN ? AND ?`, held[0], held[1]); err != nil {
+			return held, err
 		}
 		if _, err := w.ExecContext(ctx, `DELETE FROM uid_holders WHERE holder = ?`, w.holder); err != nil {
 			return held, fmt.Errorf("file held uids: %w", err)
@@ -809,6 +798,21 @@ func (w *wtx) endUIDs(ctx context.Context) ([2]int64, error) {
 		}
 	}
 	return held, nil
+}
+
+// fileItems writes the uids and dates of the items a condition on their
+// id picks, each in its table's order, so that a batch visits each leaf
+// once.
+func (w *wtx) fileItems(ctx context.Context, where string, args ...any) error {
+	if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO item_uids (uid, item_id)
+		SELECT uid, id FROM items WHERE `+where+` ORDER BY uid`, args...); err != nil {
+		return fmt.Errorf("file held uids: %w", err)
+	}
+	if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO item_times (published, item_id)
+		SELECT published, id FROM items WHERE `+where+` ORDER BY published, id`, args...); err != nil {
+		return fmt.Errorf("file held items' dates: %w", err)
+	}
+	return nil
 }
 
 // newestAtBegin returns the newest entry id when the transaction began:
