@@ -33,43 +33,78 @@ func NewTextPrint(fp *Fingerprint) TextPrint {
 	return t
 }
 
-func (t *TextPrint) holds(s uint32) bool {
-	a, b := printHashes(s)
-	return t.bloom[a/64]&(1<<(a%64)) != 0 && t.bloom[b/64]&(1<<(b%64)) != 0
+// PrintProbe is a new text made ready to be tested against many prints:
+// its shingles' filter bits are found once, not once a print (at 5,000
+// farm feeds an entry is tested against a few prints, and finding the
+// bits was most of a test).
+type PrintProbe struct {
+	simhash  uint64
+	shingles int
+	cjk      bool
+	bits     []uint32 // a shingle's two bits, the second in the high half
+}
+
+// NewPrintProbe readies fp's text for MayMatchProbe.
+func NewPrintProbe(fp *Fingerprint) *PrintProbe {
+	probe := &PrintProbe{}
+	probe.Set(fp)
+	return probe
+}
+
+// Set readies fp's text, reusing the probe's memory.
+func (pr *PrintProbe) Set(fp *Fingerprint) {
+	pr.simhash, pr.shingles, pr.cjk = fp.Simhash, len(fp.Shingles), fp.CJK
+	pr.bits = pr.bits[:0]
+	for _, s := range fp.Shingles {
+		a, b := printHashes(s)
+		pr.bits = append(pr.bits, a|b<<16)
+	}
 }
 
 // MayMatch reports whether the text printed in t may pass Match as a copy
 // of fp's text. It is false only where Match would refuse the stored text
 // (names and dates are checked elsewhere).
 func (p MergePolicy) MayMatch(fp *Fingerprint, t *TextPrint) bool {
-	if Distance(fp.Simhash, t.simhash) <= p.MaxDistance && len(fp.Shingles) >= minShingles {
+	return p.MayMatchProbe(NewPrintProbe(fp), t)
+}
+
+// MayMatchProbe is MayMatch for a probe's text.
+func (p MergePolicy) MayMatchProbe(pr *PrintProbe, t *TextPrint) bool {
+	if Distance(pr.simhash, t.simhash) <= p.MaxDistance && pr.shingles >= minShingles {
 		return true
 	}
 	stored := int(t.shingles)
-	if len(fp.Shingles) < minShingles || stored < minShingles {
+	if pr.shingles < minShingles || stored < minShingles {
 		return false // containment is 0 then
 	}
 	threshold := minContainmentWords
-	if fp.CJK {
+	if pr.cjk {
 		threshold = minContainmentBigrams
 	}
-	// The fewest shared shingles that reach the threshold, computed as
-	// containment computes its share.
-	shorter := min(len(fp.Shingles), stored)
-	need := 0
-	for need < shorter && float64(need)/float64(shorter) < threshold {
-		need++
-	}
+	need := sharedNeeded(threshold, min(pr.shingles, stored))
 	found := 0
-	for i, s := range fp.Shingles {
-		if t.holds(s) {
+	for i, ab := range pr.bits {
+		a, b := ab&0xffff, ab>>16
+		if t.bloom[a/64]&(1<<(a%64)) != 0 && t.bloom[b/64]&(1<<(b%64)) != 0 {
 			if found++; found >= need {
 				return true
 			}
 		}
-		if found+len(fp.Shingles)-1-i < need {
+		if found+len(pr.bits)-1-i < need {
 			return false // too few left to reach it
 		}
 	}
 	return found >= need
+}
+
+// sharedNeeded is the fewest shared shingles that reach threshold for a
+// shorter text of shorter shingles, computed as containment computes its
+// share: from just below the product, as the share only grows with the
+// count.
+func sharedNeeded(threshold float64, shorter int) int {
+	need := max(int(threshold*float64(shorter))-1, 0)
+	for need < shorter && float64(need)/float64(shorter) < threshold {
+		need++
+	}
+	return need
 }

@@ -17,24 +17,30 @@ func matches(p MergePolicy, a, b *Fingerprint) bool {
 	return ok
 }
 
-// TestTextPrintRefusesNoCopy compares every pair of the labelled set's
-// texts: a print must never refuse a text Match takes, and must refuse
-// most of those it does not take, or it saves no reads.
-func TestTextPrintRefusesNoCopy(t *testing.T) {
+// labelledFingerprints are the fingerprints of the labelled set's texts.
+func labelledFingerprints(tb testing.TB) []Fingerprint {
 	raw, err := os.ReadFile("testdata/merge/events.json")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	var set struct {
 		Items []struct{ Title, Summary, Content string } `json:"items"`
 	}
 	if err := json.Unmarshal(raw, &set); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	fps := make([]Fingerprint, len(set.Items))
 	for i, it := range set.Items {
 		fps[i] = NewFingerprint(&Entry{Title: it.Title, Summary: it.Summary, Content: it.Content})
 	}
+	return fps
+}
+
+// TestTextPrintRefusesNoCopy compares every pair of the labelled set's
+// texts: a print must never refuse a text Match takes, and must refuse
+// most of those it does not take, or it saves no reads.
+func TestTextPrintRefusesNoCopy(t *testing.T) {
+	fps := labelledFingerprints(t)
 	p := MergePolicy{MaxDistance: DefaultMergeMaxDistance}
 	var taken, others, refused int
 	for i := range fps {
@@ -160,4 +166,51 @@ func TestTextPrintEdges(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSharedNeeded: the count MayMatch asks for is the fewest that reach
+// the threshold as containment computes it, for every size.
+func TestSharedNeeded(t *testing.T) {
+	for _, threshold := range []float64{minContainmentWords, minContainmentBigrams, 0, 1} {
+		for shorter := 1; shorter <= 5000; shorter++ {
+			want := 0
+			for want < shorter && float64(want)/float64(shorter) < threshold {
+				want++
+			}
+			if got := sharedNeeded(threshold, shorter); got != want {
+				t.Fatalf("sharedNeeded(%v, %d) = %d, want %d", threshold, shorter, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkTextPrint tests a text against the prints of the labelled
+// set's texts: its filter bits found again for each print (as MayMatch
+// did before probes) or once for all of them (as memory's search does
+// for an entry).
+func BenchmarkTextPrint(b *testing.B) {
+	fps := labelledFingerprints(b)
+	prints := make([]TextPrint, len(fps))
+	for i := range fps {
+		prints[i] = NewTextPrint(&fps[i])
+	}
+	p := MergePolicy{MaxDistance: DefaultMergeMaxDistance}
+	b.Run("bits for each print", func(b *testing.B) {
+		var probe PrintProbe
+		for i := 0; b.Loop(); i++ {
+			for j := range prints {
+				probe.Set(&fps[i%len(fps)])
+				p.MayMatchProbe(&probe, &prints[j])
+			}
+		}
+	})
+	b.Run("bits once", func(b *testing.B) {
+		var probe PrintProbe
+		for i := 0; b.Loop(); i++ {
+			probe.Set(&fps[i%len(fps)])
+			for j := range prints {
+				p.MayMatchProbe(&probe, &prints[j])
+			}
+		}
+	})
 }

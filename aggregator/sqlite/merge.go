@@ -597,6 +597,9 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord, field
 		if loaded, err = loadCandidateSet(ctx, db.reader, rec.Source.Name, slices.Compact(wanted)); err != nil {
 			return nil, fmt.Errorf("plan merges: %w", err)
 		}
+		if db.recent.forgetting() {
+			db.prints.fill(loaded)
+		}
 	}
 	var unmatched []int // entries memory has no story for
 	for i := range rec.Entries {

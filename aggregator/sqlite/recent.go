@@ -139,9 +139,10 @@ type recentIndex struct {
 	// process did not write): the store's search for links and titles
 	// skips those it does not hold (forgottenTexts).
 	forgotten *textFilter
-	prints    *textPrints      // nil: none known
-	now       func() time.Time // time.Now unless a test says otherwise
-	lists     [][]recentRef    // scratch for lookups
+	prints    *textPrints           // nil: none known
+	probe     aggregator.PrintProbe // the entry looked up, against prints
+	now       func() time.Time      // time.Now unless a test says otherwise
+	lists     [][]recentRef         // scratch for lookups
 	pos       []int
 }
 
@@ -181,6 +182,13 @@ func (r *recentIndex) add(e recentEntry, keys []int64) (forgetting bool) {
 	if r.inTail > 2*tailSize {
 		r.trimTail()
 	}
+	return r.evicted != 0
+}
+
+// forgetting reports whether memory has forgotten any entry.
+func (r *recentIndex) forgetting() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	return r.evicted != 0
 }
 
@@ -631,6 +639,14 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 		shared        int
 	}
 	var found []candidate
+	probed := false
+	probe := func() *aggregator.PrintProbe { // once an entry, if a print is held
+		if !probed {
+			r.probe.Set(&e.Fingerprint)
+			probed = true
+		}
+		return &r.probe
+	}
 	for _, i := range r.hits.used {
 		hit := r.hits.slots[i]
 		if hit.n < 2 {
@@ -641,14 +657,14 @@ func (r *recentIndex) candidates(rec *aggregator.FetchRecord, e *aggregator.Entr
 		// The signature in the entry first: its names, elsewhere in
 		// memory, are read only if it allows them.
 		if ok(x) && aggregator.MayShareNames(f.nameKeys, x.namesSig) && aggregator.SameNameKeys(f.nameKeys, r.entries.names(x)) &&
-			r.prints.mayMatch(rec.Merge, &e.Fingerprint, hit.id) {
+			r.prints.mayMatch(rec.Merge, probe, hit.id) {
 			found = append(found, candidate{hit.id, x.published, int(hit.n)})
 		}
 		// Of an entry memory forgot but for its keys, the ref gave source
 		// and date; its names signature and text print (if known) are what
 		// is left.
 		if x == nil && hit.id <= r.evicted && (r.names == nil || r.names.mayShareOne(f.nameKeys, hit.id)) &&
-			r.prints.mayMatch(rec.Merge, &e.Fingerprint, hit.id) {
+			r.prints.mayMatch(rec.Merge, probe, hit.id) {
 			found = append(found, candidate{hit.id, int64(hit.published) * 1000, int(hit.n)})
 		}
 	}

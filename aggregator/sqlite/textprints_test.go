@@ -27,7 +27,8 @@ func printedTexts() (story, copied, other aggregator.Fingerprint) {
 // comparison's bound for the rest, and no more than maxPrinted ids' blocks
 // held however many are set.
 func TestTextPrints(t *testing.T) {
-	story, copied, other := printedTexts()
+	storyText, copied, other := printedTexts()
+	story := func() *aggregator.PrintProbe { return aggregator.NewPrintProbe(&storyText) }
 	p := aggregator.MergePolicy{MaxDistance: aggregator.DefaultMergeMaxDistance}
 	var prints textPrints
 	defer prints.release()
@@ -45,15 +46,15 @@ func TestTextPrints(t *testing.T) {
 		{"an id past every block", 10 * printsBlock, true},
 	}
 	for _, tt := range tests {
-		if got := prints.mayMatch(p, &story, tt.id); got != tt.want {
+		if got := prints.mayMatch(p, story, tt.id); got != tt.want {
 			t.Errorf("%s: mayMatch = %v, want %v", tt.name, got, tt.want)
 		}
 	}
-	if prints.forget(11); !prints.mayMatch(p, &story, 11) {
+	if prints.forget(11); !prints.mayMatch(p, story, 11) {
 		t.Error("a forgotten print still refuses")
 	}
 	var none *textPrints
-	if !none.mayMatch(p, &story, 11) {
+	if !none.mayMatch(p, story, 11) {
 		t.Error("a nil textPrints refuses")
 	}
 
@@ -62,10 +63,10 @@ func TestTextPrints(t *testing.T) {
 	for id := int64(12); id <= last; id++ {
 		prints.set(id, aggregator.NewTextPrint(&other))
 	}
-	if prints.mayMatch(p, &story, last) || prints.mayMatch(p, &story, last-maxPrinted+1) {
+	if prints.mayMatch(p, story, last) || prints.mayMatch(p, story, last-maxPrinted+1) {
 		t.Error("a print within the newest maxPrinted ids is gone")
 	}
-	if !prints.mayMatch(p, &story, 13) {
+	if !prints.mayMatch(p, story, 13) {
 		t.Error("a print older than maxPrinted ids is still held")
 	}
 	if held := prints.held(); held > maxPrinted+printsBlock || held < maxPrinted {
@@ -74,13 +75,13 @@ func TestTextPrints(t *testing.T) {
 	// What memory no longer offers goes a block at a time.
 	floor := last - maxPrinted/2
 	prints.dropUpTo(floor)
-	if !prints.mayMatch(p, &story, floor-printsBlock) || prints.mayMatch(p, &story, floor+printsBlock) {
+	if !prints.mayMatch(p, story, floor-printsBlock) || prints.mayMatch(p, story, floor+printsBlock) {
 		t.Error("dropUpTo: a print below the floor's block held, or one above it gone")
 	}
 	none.dropUpTo(floor) // a nil textPrints has nothing to drop
 	// A jump far past every block starts afresh.
 	far := last + 3*maxPrinted
-	if prints.set(far, aggregator.NewTextPrint(&other)); prints.held() != 1 || prints.mayMatch(p, &story, far) {
+	if prints.set(far, aggregator.NewTextPrint(&other)); prints.held() != 1 || prints.mayMatch(p, story, far) {
 		t.Errorf("after a jump: %d prints held, want 1 (of %d)", prints.held(), far)
 	}
 }
@@ -160,6 +161,77 @@ func TestPrintedOnceMemoryForgets(t *testing.T) {
 	if n := db.prints.held(); n != 2 {
 		t.Errorf("%d prints held after memory forgot an entry and two more were saved, want 2", n)
 	}
+	// Entry 1, saved before memory forgot and so not printed, is printed
+	// once memory offers it and its row is read: a copy of its text from
+	// another source under a title of its own.
+	copied := aggregator.Entry{Source: "b", GUID: "b1", Link: "https://b.example/1", Title: "A headline of the copy's own",
+		Summary: fmt.Sprint(text, 1), Published: at, Updated: at}
+	aggregator.Identify(&copied)
+	copied.Fingerprint = aggregator.NewFingerprint(&copied)
+	rec := aggregator.FetchRecord{Source: aggregator.Source{Name: "b", URL: "https://b.example/feed"}, Entries: []aggregator.Entry{copied},
+		Now: at, Merge: aggregator.MergePolicy{MaxDistance: aggregator.DefaultMergeMaxDistance}}
+	if _, err := db.Save(t.Context(), rec); err != nil {
+		t.Fatal(err)
+	}
+	db.prints.mu.RLock()
+	printed := db.prints.heldLocked(1)
+	db.prints.mu.RUnlock()
+	if !printed {
+		t.Error("entry 1 not printed after its row was read for a comparison")
+	}
+}
+
+// TestTextPrintsFill: fill prints what was read for a comparison and has
+// no print, reaching back below the blocks held, but not an entry whose
+// text changed (it may have been read before the change), nor one below
+// what was dropped, nor one that would take more than maxPrinted ids'
+// blocks.
+func TestTextPrintsFill(t *testing.T) {
+	storyText, copied, other := printedTexts()
+	story := func() *aggregator.PrintProbe { return aggregator.NewPrintProbe(&storyText) }
+	p := aggregator.MergePolicy{MaxDistance: aggregator.DefaultMergeMaxDistance}
+	loaded := func(fp aggregator.Fingerprint, ids ...int64) map[int64]aggregator.Candidate {
+		m := map[int64]aggregator.Candidate{}
+		for _, id := range ids {
+			m[id] = aggregator.Candidate{ItemID: id, Simhash: fp.Simhash, Shingles: fp.Shingles}
+		}
+		return m
+	}
+	var prints textPrints
+	defer prints.release()
+	base := int64(3 * printsBlock)
+	prints.set(base, aggregator.NewTextPrint(&copied))
+	prints.forget(base + 2) // its text changed
+	prints.fill(loaded(other, base, base+1, base+2, printsBlock+5))
+	tests := []struct {
+		name string
+		id   int64
+		want bool
+	}{
+		{"printed before, not printed again", base, true},
+		{"printed by fill", base + 1, false},
+		{"changed text, left alone", base + 2, true},
+		{"printed by fill below the blocks held", printsBlock + 5, false},
+	}
+	for _, tt := range tests {
+		if got := prints.mayMatch(p, story, tt.id); got != tt.want {
+			t.Errorf("%s: mayMatch = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	// Past the newest maxPrinted ids, and up to what was dropped, fill
+	// prints nothing.
+	newest := base + maxPrinted
+	prints.set(newest, aggregator.NewTextPrint(&other))
+	prints.dropUpTo(base + printsBlock)
+	prints.fill(loaded(other, base+3, newest-maxPrinted-2*printsBlock))
+	if !prints.mayMatch(p, story, base+3) || !prints.mayMatch(p, story, newest-maxPrinted-2*printsBlock) {
+		t.Error("fill printed an id at or below what was dropped")
+	}
+	if held := prints.held(); held > 2*printsBlock {
+		t.Errorf("%d prints held, want at most the two blocks' set", held)
+	}
+	var none *textPrints
+	none.fill(loaded(other, 1)) // a nil textPrints prints nothing
 }
 
 // held counts the prints set, for tests.
