@@ -105,7 +105,12 @@ func (b *bench) startFarm(name string) error {
 	go io.Copy(io.Discard, stdout)
 	b.config = filepath.Join(farmDir, "gleaner.yaml")
 	if o.tagsFrom != "" {
-		return useTagging(b.config, o.tagsFrom)
+		if err := useTagging(b.config, o.tagsFrom); err != nil {
+			return err
+		}
+	}
+	if o.noMerge {
+		return turnMergingOff(b.config)
 	}
 	return nil
 }

@@ -49,6 +49,7 @@ type options struct {
 	scaleFrom    int    // the scaling test's base size; 0: the full run
 	pairs        int    // the scaling test's runs at -feeds
 	tagsFrom     string // a gleaner configuration whose tagging the cycles use
+	noMerge      bool   // the farm's configuration with merge.enabled: false
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -69,9 +70,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.scaleFrom, "scale-from", 0, "run only the scaling test: cold `gleaner poll` cycles at this many feeds and at -feeds, interleaved")
 	fs.IntVar(&o.pairs, "pairs", 2, "the scaling test's cold cycles at -feeds (the base size runs one more)")
 	fs.StringVar(&o.tagsFrom, "tags-from", "", "tag with the rules and extractors of this gleaner configuration (such as config.yaml) instead of the farm's one rule")
+	merge := fs.Bool("merge", true, "merge copies of one story (false: the farm's configuration says merge.enabled: false, to measure what merging costs)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	o.noMerge = !*merge
 	if o.repeat < 1 {
 		return fmt.Errorf("-repeat %d: want 1 or more", o.repeat)
 	}

@@ -206,6 +206,9 @@ func (r *report) write(w io.Writer) {
 	if r.o.tagsFrom != "" {
 		fmt.Fprintf(w, "Tagging: the rules and extractors of %s.\n\n", r.o.tagsFrom)
 	}
+	if r.o.noMerge {
+		fmt.Fprint(w, "Merging off (`merge.enabled: false`): recall and precision are 0 by design.\n\n")
+	}
 	writeCycles(w, r.cycles, false)
 	fmt.Fprintln(w)
 	writeRepeats(w, r.repeats)

@@ -31,6 +31,7 @@ type scaleReport struct {
 	base, large int
 	items       int
 	tagsFrom    string // see options
+	noMerge     bool
 	runs        []scaleRun
 	lost        []string
 }
@@ -105,7 +106,7 @@ func scaleOrder(base, large, pairs int) []int {
 // scale runs the scaling test: b's farm is the large size; a second farm
 // serves the base size.
 func (b *bench) scale(ctx context.Context) (*scaleReport, error) {
-	r := &scaleReport{machine: machine(), base: b.o.scaleFrom, large: b.o.feeds, items: b.o.items, tagsFrom: b.o.tagsFrom}
+	r := &scaleReport{machine: machine(), base: b.o.scaleFrom, large: b.o.feeds, items: b.o.items, tagsFrom: b.o.tagsFrom, noMerge: b.o.noMerge}
 	small := *b
 	small.o.feeds = b.o.scaleFrom
 	if err := small.startFarm(fmt.Sprintf("farm-%d", small.o.feeds)); err != nil {
@@ -207,6 +208,9 @@ func (r *scaleReport) write(w io.Writer) {
 	fmt.Fprintf(w, "Machine: %s\n\n", r.machine)
 	if r.tagsFrom != "" {
 		fmt.Fprintf(w, "Tagging: the rules and extractors of %s.\n\n", r.tagsFrom)
+	}
+	if r.noMerge {
+		fmt.Fprint(w, "Merging off (`merge.enabled: false`): recall and precision are 0 by design.\n\n")
 	}
 	fmt.Fprintln(w, "| run | feeds | wall | CPU s | peak RSS | bare fetch (baseline) | new entries | DB size | merging recall | precision |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")

@@ -32,6 +32,21 @@ func useTagging(config, from string) error {
 	return os.WriteFile(config, []byte(kept+"\n"+taken), 0o644)
 }
 
+// turnMergingOff adds merge.enabled: false to the farm's configuration,
+// which has no merge section of its own.
+func turnMergingOff(config string) error {
+	doc, err := os.ReadFile(config)
+	if err != nil {
+		return fmt.Errorf("merging off: %w", err)
+	}
+	for _, line := range strings.Split(string(doc), "\n") {
+		if strings.HasPrefix(line, "merge:") {
+			return fmt.Errorf("merging off: %s has a merge section already", config)
+		}
+	}
+	return os.WriteFile(config, append(doc, "\nmerge:\n  enabled: false\n"...), 0o644)
+}
+
 // splitSections splits a YAML document's lines into those of the
 // tagging sections and the others, by top-level key: a section runs from
 // its key to the next line that starts another (comments at the start
