@@ -143,10 +143,15 @@ func (t *textPrints) dropUpToLocked(id int64) {
 		t.blocks, t.first = t.blocks[1:], t.first+1
 	}
 	if id > t.dropped {
+		// Pruned once a block, not at every print: a service whose
+		// feeds edit many entries holds many changed ids.
+		crossed := id/printsBlock != t.dropped/printsBlock
 		t.dropped = id
-		for c := range t.changed {
-			if c <= id {
-				delete(t.changed, c)
+		if crossed {
+			for c := range t.changed {
+				if c <= id {
+					delete(t.changed, c)
+				}
 			}
 		}
 	}

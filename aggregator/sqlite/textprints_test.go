@@ -227,6 +227,9 @@ func TestTextPrintsFill(t *testing.T) {
 	if !prints.mayMatch(p, story, base+3) || !prints.mayMatch(p, story, newest-maxPrinted-2*printsBlock) {
 		t.Error("fill printed an id at or below what was dropped")
 	}
+	if prints.changed[base+2] {
+		t.Error("a changed id at or below what was dropped is still held")
+	}
 	if held := prints.held(); held > 2*printsBlock {
 		t.Errorf("%d prints held, want at most the two blocks' set", held)
 	}
