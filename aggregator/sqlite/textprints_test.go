@@ -137,17 +137,19 @@ func TestPrintedOnceMemoryForgets(t *testing.T) {
 	db := openTest(t)
 	_, _, text := printedTexts()
 	at := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
-	saveOne := func(n int) {
-		e := aggregator.Entry{Source: "a", GUID: fmt.Sprint(n), Link: fmt.Sprintf("https://a.example/%d", n),
-			Title: fmt.Sprintf("Story number %d of the day", n), Summary: fmt.Sprint(text, n), Published: at, Updated: at}
+	// save saves text n from source as a poll of its own.
+	save := func(source string, n int, title string) {
+		e := aggregator.Entry{Source: source, GUID: fmt.Sprint(n), Link: fmt.Sprintf("https://%s.example/%d", source, n),
+			Title: title, Summary: fmt.Sprint(text, n), Published: at, Updated: at}
 		aggregator.Identify(&e)
 		e.Fingerprint = aggregator.NewFingerprint(&e)
-		rec := aggregator.FetchRecord{Source: aggregator.Source{Name: "a", URL: "https://a.example/feed"}, Entries: []aggregator.Entry{e},
+		rec := aggregator.FetchRecord{Source: aggregator.Source{Name: source, URL: "https://" + source + ".example/feed"}, Entries: []aggregator.Entry{e},
 			Now: at, Merge: aggregator.MergePolicy{MaxDistance: aggregator.DefaultMergeMaxDistance}}
 		if _, err := db.Save(t.Context(), rec); err != nil {
 			t.Fatal(err)
 		}
 	}
+	saveOne := func(n int) { save("a", n, fmt.Sprintf("Story number %d of the day", n)) }
 	saveOne(1)
 	saveOne(2)
 	if n := db.prints.held(); n != 0 {
@@ -164,15 +166,7 @@ func TestPrintedOnceMemoryForgets(t *testing.T) {
 	// Entry 1, saved before memory forgot and so not printed, is printed
 	// once memory offers it and its row is read: a copy of its text from
 	// another source under a title of its own.
-	copied := aggregator.Entry{Source: "b", GUID: "b1", Link: "https://b.example/1", Title: "A headline of the copy's own",
-		Summary: fmt.Sprint(text, 1), Published: at, Updated: at}
-	aggregator.Identify(&copied)
-	copied.Fingerprint = aggregator.NewFingerprint(&copied)
-	rec := aggregator.FetchRecord{Source: aggregator.Source{Name: "b", URL: "https://b.example/feed"}, Entries: []aggregator.Entry{copied},
-		Now: at, Merge: aggregator.MergePolicy{MaxDistance: aggregator.DefaultMergeMaxDistance}}
-	if _, err := db.Save(t.Context(), rec); err != nil {
-		t.Fatal(err)
-	}
+	save("b", 1, "A headline of the copy's own")
 	db.prints.mu.RLock()
 	printed := db.prints.heldLocked(1)
 	db.prints.mu.RUnlock()
