@@ -192,6 +192,19 @@ func (r *recentIndex) forgetting() bool {
 	return r.evicted != 0
 }
 
+// forgetsSoon is the newest id memory forgets within the next
+// recentSize/8 entries it remembers, or 0 when it forgets none by then.
+// Held merge keys of entries up to it are written (wtx.endKeys).
+func (r *recentIndex) forgetsSoon() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := r.entries.len() - (recentSize - recentSize/8)
+	if n <= 0 {
+		return 0
+	}
+	return r.entries.at(n - 1).id
+}
+
 // evictOldest forgets the oldest entry; index entries pointing at it
 // are skipped from now on.
 func (r *recentIndex) evictOldest() {

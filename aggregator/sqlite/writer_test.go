@@ -99,7 +99,7 @@ func TestMergeKeysWrittenAtCommit(t *testing.T) {
 
 // TestKeysBatchGrowsWithTheStore: held merge keys are written in batches
 // of 2,048 entries' keys while the store is no larger than memory, then
-// of half of what memory holds; held uids likewise, up to maxUIDsBatch.
+// of what memory holds; held uids likewise, up to maxUIDsBatch.
 func TestKeysBatchGrowsWithTheStore(t *testing.T) {
 	per := aggregator.SketchSize + 1
 	tests := []struct {
@@ -108,9 +108,9 @@ func TestKeysBatchGrowsWithTheStore(t *testing.T) {
 	}{
 		{0, 2048},
 		{recentSize, 2048},
-		{recentSize + 1, recentSize / 2},
-		{160000, recentSize / 2},
-		{10_000_000, recentSize / 2},
+		{recentSize + 1, recentSize},
+		{160000, recentSize},
+		{10_000_000, recentSize},
 	}
 	for _, tt := range tests {
 		if got := keysBatch(tt.entries); got != tt.want*per {
@@ -119,6 +119,73 @@ func TestKeysBatchGrowsWithTheStore(t *testing.T) {
 		if got := uidsBatch(tt.entries); got != min(int64(tt.want), maxUIDsBatch) {
 			t.Errorf("uidsBatch(%d) = %d, want %d", tt.entries, got, min(int64(tt.want), maxUIDsBatch))
 		}
+	}
+}
+
+// TestHeldKeysWrittenBeforeMemoryForgets: keys held short of a batch are
+// written by the first transaction that ends once memory is about to
+// forget their entry (within its next recentSize/8), and not before:
+// lookups in this process would miss an entry neither memory nor the
+// store holds the keys of.
+func TestHeldKeysWrittenBeforeMemoryForgets(t *testing.T) {
+	ctx := t.Context()
+	db := openTest(t)
+	remember := func(from, to int64) {
+		for id := from; id <= to; id++ {
+			db.recent.add(recentEntry{id: id, itemID: id, published: 1000_000, source: "a"}, nil)
+		}
+	}
+	const held = 30000
+	written := func() int {
+		var n int
+		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM merge_keys WHERE entry_id = ?`, held).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	remember(1, recentSize)
+	if err := db.inTx(ctx, func(tx *wtx) error {
+		for k := range int64(aggregator.SketchSize + 1) {
+			tx.fileMergeKey(k+1, 1000_000, held)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	empty := func() {
+		if err := db.inTx(ctx, func(*wtx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Holding 25,905 to 58,672, memory has 30,000 as the 4,096th oldest,
+	// among the next recentSize/8 it forgets; one entry fewer, not yet.
+	for _, step := range []struct {
+		through int64
+		want    int
+	}{
+		{recentSize, 0},
+		{held + recentSize - recentSize/8 - 1, 0},
+		{held + recentSize - recentSize/8, aggregator.SketchSize + 1},
+	} {
+		remember(db.recent.entries.at(db.recent.entries.len()-1).id+1, step.through)
+		empty()
+		if got := written(); got != step.want {
+			t.Errorf("with memory holding entries up to %d: %d keys of entry %d written, want %d", step.through, got, held, step.want)
+		}
+	}
+	// None held, and a transaction files keys of an entry memory is
+	// about to forget (as one saving more entries than recentSize/8 may):
+	// they are written as it ends.
+	soon := db.recent.forgetsSoon() - 1
+	if err := db.inTx(ctx, func(tx *wtx) error {
+		tx.fileMergeKey(1, 1000_000, soon)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM merge_keys WHERE entry_id = ?`, soon).Scan(&n); err != nil || n != 1 {
+		t.Errorf("keys of entry %d, among the next memory forgets, written in its own transaction: %d (%v), want 1", soon, n, err)
 	}
 }
 
