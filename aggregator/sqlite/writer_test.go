@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -206,5 +207,61 @@ func TestKeyBucketAgreesWithSQL(t *testing.T) {
 		if b := keyBucket(ms); ms < bucketStart(b) || ms >= bucketStart(b+1) {
 			t.Errorf("%d is not in its bucket %d: [%d, %d)", ms, b, bucketStart(b), bucketStart(b+1))
 		}
+	}
+}
+
+// TestHeldKeysSurviveAFailedWrite: a transaction that sorts the keys held
+// in place to write them and then fails to commit leaves the keys held
+// as they were, without its own, and a later write files exactly those.
+func TestHeldKeysSurviveAFailedWrite(t *testing.T) {
+	ctx := t.Context()
+	db := openTest(t)
+	var want []mergeKey
+	if err := db.inTx(ctx, func(tx *wtx) error {
+		for range 3 {
+			id, err := tx.nextEntryID(ctx)
+			if err != nil {
+				return err
+			}
+			for k := range int64(2) {
+				tx.fileMergeKey(100+10*id+k, 1000_000, id)
+				want = append(want, mergeKey{100 + 10*id + k, 1000_000, id})
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(db.heldKeys, want) {
+		t.Fatalf("held %v, want %v", db.heldKeys, want)
+	}
+	// Its own key sorts first, and a trigger (gone with the transaction)
+	// fails the write of the sorted keys.
+	err := db.inTx(ctx, func(tx *wtx) error {
+		tx.fileMergeKey(1, 1000_000, 4) // the next entry (none is stored)
+		tx.flushHeld = true
+		_, err := tx.ExecContext(ctx, `CREATE TRIGGER doomed BEFORE INSERT ON merge_keys WHEN NEW.key = 1 BEGIN SELECT RAISE(ABORT, 'doomed'); END`)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "doomed") {
+		t.Fatalf("the write of held keys failed with %v, want the trigger's abort", err)
+	}
+	if !slices.Equal(db.heldKeys, want) {
+		t.Errorf("held after the failed write %v, want %v", db.heldKeys, want)
+	}
+	if err := db.writeHeldKeys(); err != nil {
+		t.Fatal(err)
+	}
+	var stored []mergeKey
+	if err := eachRow(ctx, db.reader, `SELECT key, published, entry_id FROM merge_keys ORDER BY entry_id, key`, nil, func(rows *sql.Rows) error {
+		var k mergeKey
+		err := rows.Scan(&k.key, &k.published, &k.entryID)
+		stored = append(stored, k)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(stored, want) {
+		t.Errorf("merge_keys %v, want %v", stored, want)
 	}
 }
