@@ -675,9 +675,9 @@ type mergeKey struct{ key, published, entryID int64 }
 // The keys must be written before memory forgets their entries (lookups
 // in this process would miss them), so endKeys also writes them once the
 // oldest is among the next recentSize/8 entries memory forgets: at 9 keys
-// an entry the batch is never reached, and 28,672 entries' go together,
-// for 11 % fewer bytes written and 3 % less CPU in a cold 5,000-feed
-// poll (BENCHMARKS.md, twenty-ninth round). The small batch holds a small
+// an entry the batch is never reached, and 28,672 entries' go together:
+// a cold 5,000-feed poll writes a tenth fewer bytes for 3–6 % less CPU
+// (BENCHMARKS.md, twenty-ninth round). The small batch holds a small
 // store's memory down, where holding more saved nothing (eighteenth
 // round).
 func keysBatch(entries int64) int {
