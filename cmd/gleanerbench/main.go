@@ -68,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.keep, "keep", false, "keep the work folder")
 	fs.StringVar(&o.loader, "loader", "auto", "serving tests' load generator: wrk, go (the harness's own client), or auto (wrk when on PATH)")
 	fs.IntVar(&o.scaleFrom, "scale-from", 0, "run only the scaling test: cold `gleaner poll` cycles at this many feeds and at -feeds, interleaved")
-	fs.IntVar(&o.pairs, "pairs", 2, "the scaling test's cold cycles at -feeds (the base size runs one more)")
+	fs.IntVar(&o.pairs, "pairs", 5, "the scaling test's cold cycles at -feeds (the base size runs one more)")
 	fs.StringVar(&o.tagsFrom, "tags-from", "", "tag with the rules and extractors of this gleaner configuration (such as config.yaml) instead of the farm's one rule")
 	merge := fs.Bool("merge", true, "merge copies of one story (false: the farm's configuration says merge.enabled: false, to measure what merging costs)")
 	if err := fs.Parse(args); err != nil {
