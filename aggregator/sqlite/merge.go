@@ -172,9 +172,9 @@ func findStories(ctx context.Context, q querier, names *nameSigs, forgotten *tex
 	}
 	if len(byLink) > 0 {
 		err := eachRow(ctx, q, `
-			SELECT canonical_link, item_id FROM entries
-			WHERE canonical_link IN (SELECT value FROM json_each(?)) AND canonical_link <> ''
-				AND source <> ? AND mergeable AND id > ? AND id <= ?`, // <> '': the index is partial
+			SELECT l.link, e.item_id FROM entry_links l JOIN entries e ON e.id = l.entry_id
+			WHERE l.link IN (SELECT value FROM json_each(?))
+				AND e.source <> ? AND e.mergeable AND l.entry_id > ? AND l.entry_id <= ?`,
 			[]any{jsonOf(slices.Collect(maps.Keys(byLink))), source, after, upTo}, func(rows *sql.Rows) error {
 				var link string
 				var itemID int64

@@ -540,3 +540,51 @@ front desk while the national agency helps recover the machines.`
 		t.Fatalf("after a copy under the same title: %d items (%v), want 1 of both sources", len(got), titles(got))
 	}
 }
+
+// TestEntryLinksMigrated upgrades a store from before links were filed in
+// entry_links (schema 15, with an index on entries' canonical links): the
+// migration files every stored link and drops the index, and a process
+// that opens the store afterwards finds the same article by its link.
+func TestEntryLinksMigrated(t *testing.T) {
+	db, file := open(t)
+	first := story("a", "https://a.example/1", "Utility hit by ransomware", wire, base)
+	save(t, db, newNews(3).poll(40))
+	save(t, db, aggregator.FetchRecord{Source: aggregator.Source{Name: "a"}, Entries: []aggregator.Entry{first}, Now: base})
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw(t, file).ExecContext(t.Context(), `DROP TRIGGER entry_links_follow; DROP TABLE entry_links;
+		CREATE INDEX entries_canonical_link ON entries (canonical_link) WHERE canonical_link <> '';
+		PRAGMA user_version = 15`); err != nil {
+		t.Fatal(err)
+	}
+	db = reopen(t, file)
+	var indexes, links, want int
+	if err := raw(t, file).QueryRowContext(t.Context(), `SELECT
+			(SELECT count(*) FROM sqlite_schema WHERE name = 'entries_canonical_link'),
+			(SELECT count(*) FROM entry_links l JOIN entries e ON e.id = l.entry_id AND e.canonical_link = l.link),
+			(SELECT count(*) FROM entries WHERE canonical_link <> '')`).Scan(&indexes, &links, &want); err != nil {
+		t.Fatal(err)
+	}
+	if indexes != 0 {
+		t.Errorf("the index of entries by canonical link is still there")
+	}
+	if links != want || want != 41 {
+		t.Errorf("after the migration entry_links holds %d of the %d stored links, want all 41", links, want)
+	}
+	// Days later, past every window: only the link can find it.
+	later := story("b", "https://a.example/1?utm_source=rss", "Weekly roundup", "Other text entirely, about the week.", base.Add(120*time.Hour))
+	save(t, db, aggregator.FetchRecord{Source: aggregator.Source{Name: "b"}, Entries: []aggregator.Entry{later}, Now: base})
+	var sources []aggregator.ItemSource
+	for _, it := range items(t, db, aggregator.ItemQuery{Limit: 100}) {
+		if it.Title == "Weekly roundup" {
+			t.Fatalf("the article under another source is an item of its own")
+		}
+		if it.Title == "Utility hit by ransomware" {
+			sources = it.Sources
+		}
+	}
+	if len(sources) != 2 {
+		t.Errorf("the article's item has sources %+v, want both", sources)
+	}
+}

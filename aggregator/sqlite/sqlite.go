@@ -71,6 +71,10 @@ type DB struct {
 	// again (8–10 MB at 5,000 farm feeds).
 	heldBuf []mergeKey
 	heldMem []byte
+	// keysMark is the newest entry up to which every entry's merge keys
+	// and link were written, as of the last commit that moved the mark
+	// (see markKeysThrough); writing guards it.
+	keysMark int64
 	// heldUIDs is the range of item ids this process added whose uids and
 	// dates are not yet in item_uids and item_times (0, 0: none; see
 	// wtx.endUIDs), writing guards it; holder names this process in
@@ -253,6 +257,7 @@ func (db *DB) repairMergeKeys(ctx context.Context) error {
 			coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '`+keysThroughKey+`'), 0)`).Scan(&from); err != nil {
 		return fmt.Errorf("entries with merge keys: %w", err)
 	}
+	db.keysMark = from
 	if from >= db.openedAt {
 		return nil
 	}
@@ -301,11 +306,23 @@ func (db *DB) repairUIDs(ctx context.Context) error {
 const keysThroughKey = "merge_keys_through"
 
 func markKeysThrough(ctx context.Context, w *wtx, id int64) error {
-	_, err := w.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('`+keysThroughKey+`', CAST(?1 AS TEXT))
-		ON CONFLICT (key) DO UPDATE SET value = CAST(max(CAST(value AS INTEGER), ?1) AS TEXT)`, id)
+	// The links of the entries the mark passes go in with their keys,
+	// sorted (migration 0016).
+	if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO entry_links (link, entry_id)
+		SELECT canonical_link, id FROM entries
+		WHERE id > coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '`+keysThroughKey+`'), 0)
+			AND id <= ? AND canonical_link <> ''
+		ORDER BY canonical_link, id`, id); err != nil {
+		return fmt.Errorf("file links: %w", err)
+	}
+	var mark int64
+	err := w.QueryRowContext(ctx, `INSERT INTO settings (key, value) VALUES ('`+keysThroughKey+`', CAST(?1 AS TEXT))
+		ON CONFLICT (key) DO UPDATE SET value = CAST(max(CAST(value AS INTEGER), ?1) AS TEXT)
+		RETURNING CAST(value AS INTEGER)`, id).Scan(&mark)
 	if err != nil {
 		return fmt.Errorf("mark merge keys written: %w", err)
 	}
+	w.keysMark = max(w.keysMark, mark)
 	return nil
 }
 
@@ -540,7 +557,7 @@ func (db *DB) inTx(ctx context.Context, fn func(*wtx) error) error {
 		return err
 	}
 	w := &wtx{Tx: tx, stmts: map[string]*sql.Stmt{}, prepared: db.prepared, newest: -1, heldKeys: db.heldKeys,
-		heldBuf: db.heldBuf, committedLast: db.lastEntry, heldUIDs: db.heldUIDs, holder: db.holder}
+		heldBuf: db.heldBuf, committedLast: db.lastEntry, keysMark: db.keysMark, heldUIDs: db.heldUIDs, holder: db.holder}
 	// A transaction that fails once endKeys has sorted the keys held in
 	// place gives them back as they were.
 	defer func() {
@@ -574,6 +591,7 @@ func (db *DB) inTx(ctx context.Context, fn func(*wtx) error) error {
 	}
 	w.sortedHeld = nil
 	db.heldKeys, db.heldUIDs = held, heldUIDs
+	db.keysMark = w.keysMark
 	db.lastEntry, db.lastItem = max(db.lastEntry, w.lastEntry), max(db.lastItem, w.lastItem)
 	db.checkpoints.noteWrite()
 	return nil
@@ -648,6 +666,9 @@ type wtx struct {
 	// committedLast is DB.lastEntry as the transaction began: held keys
 	// are of entries up to it, this transaction's of entries after it.
 	committedLast int64
+	// keysMark is the newest entry up to which every entry's keys and
+	// link are in the store, as far as this process knows (DB.keysMark).
+	keysMark int64
 	// sortedHeld is the keys held and this transaction's once endKeys
 	// sorted them in place in heldBuf to write them; nil otherwise.
 	sortedHeld []mergeKey
@@ -732,15 +753,16 @@ func (w *wtx) endKeys(ctx context.Context) ([]mergeKey, error) {
 	}
 	// Ids ascend, held before new: the first key is the oldest entry's.
 	forgotSoon := func(keys []mergeKey) bool { return len(keys) > 0 && keys[0].entryID <= w.forgetsSoon }
+	// An entry past the mark without keys has its link to file too.
 	flush := w.flushHeld || len(held)+len(w.newKeys) >= keysBatch(max(w.lastEntry, w.committedLast)) ||
-		forgotSoon(held) || forgotSoon(w.newKeys)
+		forgotSoon(held) || forgotSoon(w.newKeys) || (w.forgetsSoon > 0 && w.keysMark < w.forgetsSoon)
 	// After the keys held, in their array: past their length, what a
 	// failed transaction leaves there is not read.
 	held = append(held, w.newKeys...)
 	if err := insertKeys(ctx, w, w.changedKeys, true); err != nil {
 		return nil, fmt.Errorf("insert merge keys: %w", err)
 	}
-	through := w.lastEntry
+	through := max(w.lastEntry, w.committedLast) // with none held, every entry saved is marked
 	for _, k := range w.changedKeys {
 		through = max(through, k.entryID)
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,6 +12,21 @@ import (
 
 	"github.com/gleaner/gleaner/aggregator"
 )
+
+// column reads the first column of every row a query returns.
+func column[T any](t *testing.T, q querier, query string, args ...any) []T {
+	t.Helper()
+	var out []T
+	if err := eachRow(t.Context(), q, query, args, func(rows *sql.Rows) error {
+		var v T
+		err := rows.Scan(&v)
+		out = append(out, v)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
 
 // openTest opens a new store in a temporary folder, closed when the test
 // ends.
@@ -64,16 +80,7 @@ func TestMergeKeysWrittenAtCommit(t *testing.T) {
 	edited := aggregator.Entry{Summary: "Rail services between the two cities resume on Friday after a week of repairs.", Published: time.Unix(1000, 0)}
 	old.Fingerprint, edited.Fingerprint = aggregator.NewFingerprint(&old), aggregator.NewFingerprint(&edited)
 	stored := func(q querier) []int64 {
-		var keys []int64
-		if err := eachRow(ctx, q, `SELECT key FROM merge_keys WHERE entry_id = 7 ORDER BY key`, nil, func(rows *sql.Rows) error {
-			var k int64
-			err := rows.Scan(&k)
-			keys = append(keys, k)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return keys
+		return column[int64](t, q, `SELECT key FROM merge_keys WHERE entry_id = 7 ORDER BY key`)
 	}
 	rec := &aggregator.FetchRecord{}
 	err := db.inTx(ctx, func(tx *wtx) error {
@@ -144,6 +151,9 @@ func TestHeldKeysWrittenBeforeMemoryForgets(t *testing.T) {
 		}
 		return n
 	}
+	// As when another process moved the mark of keys written past this
+	// one's held keys: the oldest held key alone says they are due.
+	db.keysMark = math.MaxInt64
 	remember(1, recentSize)
 	if err := db.inTx(ctx, func(tx *wtx) error {
 		for k := range int64(aggregator.SketchSize + 1) {
@@ -263,5 +273,75 @@ func TestHeldKeysSurviveAFailedWrite(t *testing.T) {
 	}
 	if !slices.Equal(stored, want) {
 		t.Errorf("merge_keys %v, want %v", stored, want)
+	}
+}
+
+// TestLinksFiledBeforeMemoryForgets: an entry past the mark of keys
+// written has its link filed in entry_links by the first transaction that
+// ends once memory is about to forget it, though no keys are held.
+func TestLinksFiledBeforeMemoryForgets(t *testing.T) {
+	ctx := t.Context()
+	db := openTest(t)
+	e := aggregator.Entry{Source: "a", Link: "https://a.example/story?utm_source=rss", Title: "Utility hit by ransomware",
+		Summary: "The Port Elsa water utility said its billing systems were encrypted.", Published: time.Unix(1000, 0)}
+	aggregator.Identify(&e)
+	e.Fingerprint = aggregator.NewFingerprint(&e)
+	if _, err := db.Save(ctx, aggregator.FetchRecord{Source: aggregator.Source{Name: "a"}, Entries: []aggregator.Entry{e}, Now: time.Unix(1000, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	// Entry 1 is past the mark, and nothing is held (as for an entry
+	// with no keys saved while another's were held).
+	db.heldKeys = db.heldBuf[:0]
+	linked := func() int {
+		var n int
+		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM entry_links WHERE entry_id = 1 AND link = ?`, aggregator.CanonicalURL(e.Link)).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if got := linked(); got != 0 {
+		t.Fatalf("the link is filed before the mark passes its entry (%d)", got)
+	}
+	empty := func() {
+		if err := db.inTx(ctx, func(*wtx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id := int64(2); id < recentSize-recentSize/8+1; id++ {
+		db.recent.add(recentEntry{id: id, itemID: id, published: 1000_000, source: "b"}, nil)
+	}
+	empty()
+	if got := linked(); got != 0 {
+		t.Errorf("the link is filed while memory forgets its entry later than its next %d (%d)", recentSize/8, got)
+	}
+	db.recent.add(recentEntry{id: recentSize - recentSize/8 + 1, itemID: 1, published: 1000_000, source: "b"}, nil)
+	empty()
+	if got := linked(); got != 1 {
+		t.Errorf("the link of an entry memory is about to forget: %d rows in entry_links, want 1", got)
+	}
+}
+
+// TestLinkFollowsAnEdit: an edited entry's new link replaces its old one
+// in entry_links.
+func TestLinkFollowsAnEdit(t *testing.T) {
+	ctx := t.Context()
+	db := openTest(t)
+	e := aggregator.Entry{Source: "a", Key: "k", Link: "https://a.example/old", Title: "Utility hit by ransomware",
+		Summary: "The Port Elsa water utility said its billing systems were encrypted.", Published: time.Unix(1000, 0)}
+	save := func(e aggregator.Entry) {
+		e.Fingerprint = aggregator.NewFingerprint(&e)
+		if _, err := db.Save(ctx, aggregator.FetchRecord{Source: aggregator.Source{Name: "a"}, Entries: []aggregator.Entry{e}, Now: time.Unix(1000, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.writeHeldKeys(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save(e)
+	e.Link, e.Summary = "https://a.example/new", e.Summary+" Updated."
+	save(e)
+	links := column[string](t, db.reader, `SELECT link FROM entry_links ORDER BY link`)
+	if want := []string{"https://a.example/new"}; !slices.Equal(links, want) {
+		t.Errorf("entry_links after the edit: %q, want %q", links, want)
 	}
 }
