@@ -96,7 +96,7 @@ func (t *textPrints) fill(loaded map[int64]aggregator.Candidate) {
 	t.mu.RLock()
 	var todo []int64
 	for id := range loaded {
-		if !t.changed[id] && !t.heldLocked(id) {
+		if !t.changed[id] && t.printLocked(id) == nil {
 			todo = append(todo, id)
 		}
 	}
@@ -118,10 +118,13 @@ func (t *textPrints) fill(loaded map[int64]aggregator.Candidate) {
 	}
 }
 
-func (t *textPrints) heldLocked(id int64) bool {
+// printLocked is entry id's print, or nil when none is held.
+func (t *textPrints) printLocked(id int64) *aggregator.TextPrint {
 	b := t.blockLocked(id)
-	i := id % printsBlock
-	return b != nil && b.set[i/64]&(1<<(i%64)) != 0
+	if i := id % printsBlock; b == nil || b.set[i/64]&(1<<(i%64)) == 0 {
+		return nil
+	}
+	return &b.prints[id%printsBlock]
 }
 
 // dropUpTo gives back the blocks holding no print of an id above id.
@@ -187,10 +190,8 @@ func (t *textPrints) mayMatch(p aggregator.MergePolicy, probe func() *aggregator
 	}
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	if !t.heldLocked(id) {
-		return true
-	}
-	return p.MayMatchProbe(probe(), &t.blockLocked(id).prints[id%printsBlock])
+	stored := t.printLocked(id)
+	return stored == nil || p.MayMatchProbe(probe(), stored)
 }
 
 // release gives back every block.

@@ -168,7 +168,7 @@ func TestPrintedOnceMemoryForgets(t *testing.T) {
 	// another source under a title of its own.
 	save("b", 1, "A headline of the copy's own")
 	db.prints.mu.RLock()
-	printed := db.prints.heldLocked(1)
+	printed := db.prints.printLocked(1) != nil
 	db.prints.mu.RUnlock()
 	if !printed {
 		t.Error("entry 1 not printed after its row was read for a comparison")

@@ -28,6 +28,15 @@ func column[T any](t *testing.T, q querier, query string, args ...any) []T {
 	return out
 }
 
+// commitNothing runs a write transaction that does nothing of its own:
+// what is due as a transaction ends is written.
+func commitNothing(t *testing.T, db *DB) {
+	t.Helper()
+	if err := db.inTx(t.Context(), func(*wtx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // openTest opens a new store in a temporary folder, closed when the test
 // ends.
 func openTest(t *testing.T) *DB {
@@ -144,12 +153,8 @@ func TestHeldKeysWrittenBeforeMemoryForgets(t *testing.T) {
 		}
 	}
 	const held = 30000
-	written := func() int {
-		var n int
-		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM merge_keys WHERE entry_id = ?`, held).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
+	written := func(id int64) int {
+		return column[int](t, db.read, `SELECT count(*) FROM merge_keys WHERE entry_id = ?`, id)[0]
 	}
 	// As when another process moved the mark of keys written past this
 	// one's held keys: the oldest held key alone says they are due.
@@ -163,11 +168,6 @@ func TestHeldKeysWrittenBeforeMemoryForgets(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	empty := func() {
-		if err := db.inTx(ctx, func(*wtx) error { return nil }); err != nil {
-			t.Fatal(err)
-		}
-	}
 	// Holding 25,905 to 58,672, memory has 30,000 as the 4,096th oldest,
 	// among the next recentSize/8 it forgets; one entry fewer, not yet.
 	for _, step := range []struct {
@@ -179,8 +179,8 @@ func TestHeldKeysWrittenBeforeMemoryForgets(t *testing.T) {
 		{held + recentSize - recentSize/8, aggregator.SketchSize + 1},
 	} {
 		remember(db.recent.entries.at(db.recent.entries.len()-1).id+1, step.through)
-		empty()
-		if got := written(); got != step.want {
+		commitNothing(t, db)
+		if got := written(held); got != step.want {
 			t.Errorf("with memory holding entries up to %d: %d keys of entry %d written, want %d", step.through, got, held, step.want)
 		}
 	}
@@ -194,9 +194,8 @@ func TestHeldKeysWrittenBeforeMemoryForgets(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM merge_keys WHERE entry_id = ?`, soon).Scan(&n); err != nil || n != 1 {
-		t.Errorf("keys of entry %d, among the next memory forgets, written in its own transaction: %d (%v), want 1", soon, n, err)
+	if n := written(soon); n != 1 {
+		t.Errorf("keys of entry %d, among the next memory forgets, written in its own transaction: %d, want 1", soon, n)
 	}
 }
 
@@ -293,29 +292,20 @@ func TestLinksFiledBeforeMemoryForgets(t *testing.T) {
 	// with no keys saved while another's were held).
 	db.heldKeys = db.heldBuf[:0]
 	linked := func() int {
-		var n int
-		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM entry_links WHERE entry_id = 1 AND link = ?`, aggregator.CanonicalURL(e.Link)).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
+		return column[int](t, db.read, `SELECT count(*) FROM entry_links WHERE entry_id = 1 AND link = ?`, aggregator.CanonicalURL(e.Link))[0]
 	}
 	if got := linked(); got != 0 {
 		t.Fatalf("the link is filed before the mark passes its entry (%d)", got)
 	}
-	empty := func() {
-		if err := db.inTx(ctx, func(*wtx) error { return nil }); err != nil {
-			t.Fatal(err)
-		}
-	}
 	for id := int64(2); id < recentSize-recentSize/8+1; id++ {
 		db.recent.add(recentEntry{id: id, itemID: id, published: 1000_000, source: "b"}, nil)
 	}
-	empty()
+	commitNothing(t, db)
 	if got := linked(); got != 0 {
 		t.Errorf("the link is filed while memory forgets its entry later than its next %d (%d)", recentSize/8, got)
 	}
 	db.recent.add(recentEntry{id: recentSize - recentSize/8 + 1, itemID: 1, published: 1000_000, source: "b"}, nil)
-	empty()
+	commitNothing(t, db)
 	if got := linked(); got != 1 {
 		t.Errorf("the link of an entry memory is about to forget: %d rows in entry_links, want 1", got)
 	}
