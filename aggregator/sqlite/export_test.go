@@ -25,3 +25,7 @@ var KeysBatch = keysBatch(32768)
 // UIDsBatch is how many items' uids, held, make a transaction write them
 // on a small store.
 var UIDsBatch = uidsBatch(0)
+
+// UIDBlockShift is the shift of an item id that gives its block in
+// item_uids.
+const UIDBlockShift = uidBlockShift

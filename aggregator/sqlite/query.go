@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/gleaner/gleaner/aggregator"
 )
@@ -28,9 +29,13 @@ func newestItems(filedFilter, heldFilter string) string {
 }
 
 // itemByUID is a subquery for the id of the item whose uid is ?1: filed
-// in item_uids, or held by a process that has not written it yet (see
+// in item_uids, in one of its blocks (probed newest first, each by its
+// key), or held by a process that has not written it yet (see
 // wtx.endUIDs), among the items from the lowest id any holds.
-const itemByUID = `SELECT item_id FROM item_uids WHERE uid = ?1
+var itemByUID = `WITH RECURSIVE blocks(b) AS (
+		SELECT coalesce((SELECT max(id) FROM items), 0) >> ` + strconv.Itoa(uidBlockShift) + `
+		UNION ALL SELECT b - 1 FROM blocks WHERE b > 0)
+	SELECT u.item_id FROM blocks CROSS JOIN item_uids u WHERE u.block = blocks.b AND u.uid = ?1
 	UNION ALL
 	SELECT id FROM items WHERE id >= (SELECT coalesce(min(from_id), 9223372036854775807) FROM uid_holders) AND uid = ?1
 	LIMIT 1`

@@ -20,6 +20,7 @@ import (
 	"path"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -852,6 +853,13 @@ func uidsBatch(items int64) int64 {
 
 const maxUIDsBatch = 16384
 
+// uidBlockShift makes the blocks of item ids by which item_uids files
+// uids first (migration 0017, whose SQL writes the same shift): 2^17
+// items, eight batches of uids, so that a batch rewrites at most the
+// leaves of one block or two, whatever the store's size, and a lookup by
+// uid probes one block per 131,072 items.
+const uidBlockShift = 17
+
 // endUIDs files the uids and dates of the items added as the transaction
 // ends: held (their range, and this process's row in uid_holders, which
 // lookups by uid and the newest-first walk scan from), or written in
@@ -903,8 +911,8 @@ func (w *wtx) endUIDs(ctx context.Context) ([2]int64, error) {
 // id picks, each in its table's order, so that a batch visits each leaf
 // once.
 func (w *wtx) fileItems(ctx context.Context, where string, args ...any) error {
-	if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO item_uids (uid, item_id)
-		SELECT uid, id FROM items WHERE `+where+` ORDER BY uid`, args...); err != nil {
+	if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO item_uids (block, uid, item_id)
+		SELECT id >> `+strconv.Itoa(uidBlockShift)+`, uid, id FROM items WHERE `+where+` ORDER BY id >> `+strconv.Itoa(uidBlockShift)+`, uid`, args...); err != nil {
 		return fmt.Errorf("file held uids: %w", err)
 	}
 	if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO item_times (published, item_id)

@@ -64,6 +64,75 @@ func TestItemUIDsMigrated(t *testing.T) {
 	}
 }
 
+// TestUIDsFiledByBlock: each uid is filed under its item's block of ids,
+// by the writer and by migration 0017 alike, and a lookup by uid finds
+// the items of every block, the oldest as the newest.
+func TestUIDsFiledByBlock(t *testing.T) {
+	ctx := t.Context()
+	db, file := open(t)
+	g := newNews(8)
+	save(t, db, g.poll(40))
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// An item two blocks on, which the writer does not file: the next
+	// items' ids follow it.
+	far := int64(2)<<sqlite.UIDBlockShift + 5
+	if _, err := raw(t, file).ExecContext(ctx, `INSERT INTO items (id, uid, primary_entry, published, updated, first_seen)
+		VALUES (?, 'far', 0, 0, 0, 0)`, far); err != nil {
+		t.Fatal(err)
+	}
+	db = reopen(t, file)
+	save(t, db, g.poll(40))
+	all := items(t, db, aggregator.ItemQuery{Limit: 100})
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string) {
+		t.Helper()
+		db := reopen(t, file) // migrates, when the store is older
+		defer db.Close()
+		var filed, blocks int
+		if err := raw(t, file).QueryRowContext(ctx, `SELECT count(*), count(DISTINCT u.block) FROM item_uids u
+			JOIN items i ON i.id = u.item_id AND i.uid = u.uid AND u.block = i.id >> ?`, sqlite.UIDBlockShift).Scan(&filed, &blocks); err != nil {
+			t.Fatal(err)
+		}
+		if n, _, _, _ := uidState(t, file); filed != n-1 || blocks != 2 { // not the raw one
+			t.Errorf("%s: %d of %d items' uids filed under their block, in %d blocks; want all but one, in 2", when, filed, n, blocks)
+		}
+		for _, it := range all {
+			if got := items(t, db, aggregator.ItemQuery{UID: it.UID}); len(got) != 1 || got[0].ID != it.ID {
+				t.Fatalf("%s: uid %s of item %d gives %d items, want that one", when, it.UID, it.ID, len(got))
+			}
+		}
+		if got := items(t, db, aggregator.ItemQuery{UID: "0123456789abcdef0123"}); len(got) != 0 {
+			t.Errorf("%s: an unknown uid gives %d items, want none", when, len(got))
+		}
+	}
+	var below, above int
+	for _, it := range all {
+		if it.ID < far {
+			below++
+		} else {
+			above++
+		}
+	}
+	if below == 0 || above == 0 {
+		t.Fatalf("of the items, %d have ids below %d and %d above; want some of each", below, far, above)
+	}
+	check("as written")
+
+	// Back to schema 16, whose item_uids was by uid alone.
+	if _, err := raw(t, file).ExecContext(ctx, `
+		CREATE TABLE old_uids (uid TEXT PRIMARY KEY, item_id INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+		INSERT INTO old_uids SELECT uid, item_id FROM item_uids;
+		DROP TABLE item_uids; ALTER TABLE old_uids RENAME TO item_uids;
+		PRAGMA user_version = 16`); err != nil {
+		t.Fatal(err)
+	}
+	check("migrated")
+}
+
 // TestHeldUIDsFound: the uids of new items are held, not written, yet
 // another process finds each item by its uid; they are written when the
 // holder closes the store, and a holder that never did has them filed
