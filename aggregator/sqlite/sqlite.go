@@ -911,8 +911,9 @@ func (w *wtx) endUIDs(ctx context.Context) ([2]int64, error) {
 // id picks, each in its table's order, so that a batch visits each leaf
 // once.
 func (w *wtx) fileItems(ctx context.Context, where string, args ...any) error {
+	block := "id >> " + strconv.Itoa(uidBlockShift)
 	if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO item_uids (block, uid, item_id)
-		SELECT id >> `+strconv.Itoa(uidBlockShift)+`, uid, id FROM items WHERE `+where+` ORDER BY id >> `+strconv.Itoa(uidBlockShift)+`, uid`, args...); err != nil {
+		SELECT `+block+`, uid, id FROM items WHERE `+where+` ORDER BY `+block+`, uid`, args...); err != nil {
 		return fmt.Errorf("file held uids: %w", err)
 	}
 	if _, err := w.ExecContext(ctx, `INSERT OR IGNORE INTO item_times (published, item_id)
