@@ -235,11 +235,11 @@ func reportRate(b *testing.B, perOp int, unit string) {
 // merge keys there). Generating the entries, fingerprints included, is
 // not timed.
 //
-// Each size but 0 runs twice: saved by the process that filled the store,
-// and, as "stored=N,reopened", by a process that opens it afresh, as a service
-// restarted on its store does: its memory holds nothing, so it looks in
-// the store for every link and, for the first merge window's polls, for
-// titles and sketch keys too.
+// Each size but 0 runs twice: saved by the process that filled the
+// store, and, as "stored=N,reopened", by a process that opens it afresh,
+// as a service restarted on its store does: its memory holds nothing, so
+// it looks in the store for every link and, for the first merge window's
+// polls, for titles and sketch keys too.
 func BenchmarkSave(b *testing.B) {
 	sizes := []int{0, 10_000, 50_000}
 	switch {
@@ -265,14 +265,13 @@ func BenchmarkSave(b *testing.B) {
 		if r.reopened {
 			name += ",reopened"
 		}
-		stored := r.stored
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
 			file := filepath.Join(b.TempDir(), "bench.db")
 			db := openBenchFile(b, file)
 			b.Cleanup(func() { db.Close() }) // the one open at the end
-			g := newNews(uint64(stored) + 1)
-			fill(b, db, g, stored)
+			g := newNews(uint64(r.stored) + 1)
+			fill(b, db, g, r.stored)
 			if r.reopened {
 				if err := db.Close(); err != nil {
 					b.Fatal(err)
