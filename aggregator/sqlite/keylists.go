@@ -114,6 +114,22 @@ func (t *keyLists) release() {
 	*t = keyLists{}
 }
 
+// reserve makes room, in an empty table, for keys lists whose blocks
+// take refs in all, so that filing them moves nothing: a table grown
+// list by list was mapped afresh at every doubling, and its pages
+// faulted in again.
+func (t *keyLists) reserve(keys, refs int) {
+	if t.used != 0 || t.top != 0 {
+		return
+	}
+	n := 1024
+	for 4*(keys+1) > 3*n {
+		n *= 2
+	}
+	t.slots, t.slotMem = offheap.Slice[keySlot](n)
+	t.refs, t.refMem = offheap.Slice[recentRef](max(4096, refs))
+}
+
 // slot returns key's slot, or the free slot where it goes (n 0). The
 // table grows first if a new key would fill more than 3/4 of it.
 func (t *keyLists) slot(key int64) *keySlot {

@@ -78,28 +78,49 @@ func TestKeyLists(t *testing.T) {
 // TestKeyListsPut checks the lists memory makes afresh (rebuild, rebase)
 // and that a block freed is the next one given of its size.
 func TestKeyListsPut(t *testing.T) {
-	var got keyLists
-	defer got.release()
-	want := map[int64][]recentRef{}
+	lists := map[int64][]recentRef{}
+	keys, blocks := 0, 0
 	for k := range int64(2000) {
 		l := make([]recentRef, k%37)
 		for i := range l {
 			l[i] = recentRef{id: uint32(i), published: uint32(k)}
 		}
-		got.put(k, l)
+		lists[k] = l
 		if len(l) > 0 {
-			want[k] = l
+			keys++
+			blocks += int(blockSize(uint32(len(l))))
 		}
 	}
-	checkKeyLists(t, &got, want)
+	for _, reserved := range []bool{false, true} {
+		t.Run(map[bool]string{false: "grown", true: "reserved"}[reserved], func(t *testing.T) {
+			var got keyLists
+			defer got.release()
+			if reserved {
+				got.reserve(keys, blocks)
+			}
+			slots, refs := len(got.slots), len(got.refs)
+			want := map[int64][]recentRef{}
+			for k := range int64(2000) {
+				got.put(k, lists[k])
+				if len(lists[k]) > 0 {
+					want[k] = lists[k]
+				}
+			}
+			checkKeyLists(t, &got, want)
+			// What reserve made room for is filed without growing.
+			if moved := len(got.slots) != slots || len(got.refs) != refs; moved == reserved {
+				t.Errorf("reserved %v: slots %d → %d, refs %d → %d", reserved, slots, len(got.slots), refs, len(got.refs))
+			}
 
-	at := got.alloc(8)
-	got.freeBlock(at, 8)
-	if again := got.alloc(8); again != at {
-		t.Errorf("after a block of 8 at %d is freed, alloc(8) = %d, want it again", at, again)
-	}
-	if other := got.alloc(8); other == at {
-		t.Errorf("alloc(8) gave the block at %d twice", at)
+			at := got.alloc(8)
+			got.freeBlock(at, 8)
+			if again := got.alloc(8); again != at {
+				t.Errorf("after a block of 8 at %d is freed, alloc(8) = %d, want it again", at, again)
+			}
+			if other := got.alloc(8); other == at {
+				t.Errorf("alloc(8) gave the block at %d twice", at)
+			}
+		})
 	}
 }
 

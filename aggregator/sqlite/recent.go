@@ -105,6 +105,10 @@ type recentIndex struct {
 	byLink   idTable               // by link hash
 	byTitle  idTable               // by title key hash
 	evicted  int64                 // the newest id forgotten
+	// removed says that entries above evicted were dropped (forget): a
+	// rebuild then looks each ref up, where otherwise every ref above
+	// evicted is of an entry held (the ring forgets oldest first).
+	removed bool
 	// evictedPublished is the newest published date among the entries
 	// forgotten; valid once evicted is not 0. It speaks for every entry
 	// up to evicted unless another process's came between this one's
@@ -349,8 +353,9 @@ func (r *recentIndex) rebuild() {
 	// The forgotten refs of each key, in one array counted first (12
 	// bytes a ref), already in date order: only the keys are sorted.
 	farFloor := r.farFloorLocked()
-	refs, keys, newest := 0, 0, uint32(0)
+	refs, keys, newest, blocks := 0, 0, uint32(0), 0
 	for _, l := range r.byTime.all() {
+		blocks += int(blockSize(uint32(len(l)))) // what its kept refs take at most
 		n := 0
 		for _, ref := range l {
 			if id := r.idBase + int64(ref.id); id <= r.evicted && id > farFloor {
@@ -373,6 +378,7 @@ func (r *recentIndex) rebuild() {
 	r.reached = false
 	forgotten, groups := make([]recentRef, 0, refs), make([]keyRefs, 0, keys)
 	var byTime keyLists
+	byTime.reserve(r.byTime.used, blocks)
 	for k, l := range r.byTime.all() {
 		kept, from := l[:0], len(forgotten) // filtered in place: the old lists go
 		for _, ref := range l {
@@ -381,7 +387,7 @@ func (r *recentIndex) rebuild() {
 				if id > farFloor {
 					forgotten = append(forgotten, ref)
 				}
-			case r.entries.find(id) != nil:
+			case !r.removed || r.entries.find(id) != nil:
 				kept = append(kept, ref)
 			}
 		}
@@ -454,7 +460,9 @@ func (r *recentIndex) forget(ids []int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.entries.remove(ids)
+	r.removed = true
 	r.rebuild()
+	r.removed = false
 }
 
 // floor is the newest id memory cannot vouch for: the newest entry when
