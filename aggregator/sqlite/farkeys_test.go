@@ -140,7 +140,7 @@ func TestFarCandidates(t *testing.T) {
 		t.Fatalf("before any rebuild: offered %v, want %v", got, want)
 	}
 	r.mu.Lock()
-	r.rebuild()
+	r.rebuild(false)
 	r.mu.Unlock()
 	if len(r.far) != 1 {
 		t.Fatalf("%d runs after a rebuild, want 1", len(r.far))
@@ -151,7 +151,7 @@ func TestFarCandidates(t *testing.T) {
 
 	clock = now.Add(aggregator.DefaultMergeWindow + time.Minute)
 	r.mu.Lock()
-	r.rebuild()
+	r.rebuild(false)
 	r.mu.Unlock()
 	if got := offered(); len(got) != 0 || len(r.far) != 0 {
 		t.Fatalf("a run frozen more than a window ago: offered %v, %d runs left", got, len(r.far))
@@ -199,7 +199,7 @@ func TestFarKeysKeptWhereLookupsReach(t *testing.T) {
 				r.candidates(rec, e, &f, 0)
 			}
 			r.mu.Lock()
-			r.rebuild()
+			r.rebuild(false)
 			r.mu.Unlock()
 			if _, keysAt, _ := r.floor(); len(r.far) != tt.runs || keysAt != tt.keysAt {
 				t.Errorf("%d runs, keys floor %d; want %d, %d", len(r.far), keysAt, tt.runs, tt.keysAt)

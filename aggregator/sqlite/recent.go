@@ -105,10 +105,6 @@ type recentIndex struct {
 	byLink   idTable               // by link hash
 	byTitle  idTable               // by title key hash
 	evicted  int64                 // the newest id forgotten
-	// removed says that entries above evicted were dropped (forget): a
-	// rebuild then looks each ref up, where otherwise every ref above
-	// evicted is of an entry held (the ring forgets oldest first).
-	removed bool
 	// evictedPublished is the newest published date among the entries
 	// forgotten; valid once evicted is not 0. It speaks for every entry
 	// up to evicted unless another process's came between this one's
@@ -181,7 +177,7 @@ func (r *recentIndex) add(e recentEntry, keys []int64) (forgetting bool) {
 	// Forget refs of entries long gone: at most a quarter more than
 	// memory holds live (each pass reads every list).
 	if r.inTime > aggregator.SketchSize*recentSize*5/4 {
-		r.rebuild()
+		r.rebuild(false)
 	}
 	if r.inTail > 2*tailSize {
 		r.trimTail()
@@ -339,8 +335,10 @@ func (r *recentIndex) sourceNo(name string) int32 {
 }
 
 // rebuild drops what refers to entries no longer remembered, and freezes
-// the key refs of those forgotten since the last rebuild in a run.
-func (r *recentIndex) rebuild() {
+// the key refs of those forgotten since the last rebuild in a run. The
+// ring forgets oldest first, so every ref above evicted is of an entry
+// held, unless entries were dropped (forget): only then is each looked up.
+func (r *recentIndex) rebuild(dropped bool) {
 	gone := func(ref recentRef) bool { return r.entries.find(r.idBase+int64(ref.id)) == nil }
 	for k, l := range r.tail {
 		if l = slices.DeleteFunc(l, gone); len(l) == 0 {
@@ -387,7 +385,7 @@ func (r *recentIndex) rebuild() {
 				if id > farFloor {
 					forgotten = append(forgotten, ref)
 				}
-			case !r.removed || r.entries.find(id) != nil:
+			case !dropped || r.entries.find(id) != nil:
 				kept = append(kept, ref)
 			}
 		}
@@ -460,9 +458,7 @@ func (r *recentIndex) forget(ids []int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.entries.remove(ids)
-	r.removed = true
-	r.rebuild()
-	r.removed = false
+	r.rebuild(true)
 }
 
 // floor is the newest id memory cannot vouch for: the newest entry when
