@@ -14,6 +14,7 @@
 //	go run ./cmd/gleanerbench -feeds 5000
 //	go run ./cmd/gleanerbench -feeds 5000 -scale-from 600  # linear? interleaved cold cycles
 //	go run ./cmd/gleanerbench -feeds 600 -tags-from config.yaml  # the shipped rules
+//	go run ./cmd/gleanerbench -feeds 5000 -keys-of ../shared/corpus/realworld  # the farm's wording against real feeds'
 package main
 
 import (
@@ -50,6 +51,7 @@ type options struct {
 	pairs        int    // the scaling test's runs at -feeds
 	tagsFrom     string // a gleaner configuration whose tagging the cycles use
 	noMerge      bool   // the farm's configuration with merge.enabled: false
+	keysOf       string // run only the key-sharing test against the feeds in this folder
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -70,6 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.scaleFrom, "scale-from", 0, "run only the scaling test: cold `gleaner poll` cycles at this many feeds and at -feeds, interleaved")
 	fs.IntVar(&o.pairs, "pairs", 5, "the scaling test's cold cycles at -feeds (the base size runs one more)")
 	fs.StringVar(&o.tagsFrom, "tags-from", "", "tag with the rules and extractors of this gleaner configuration (such as config.yaml) instead of the farm's one rule")
+	fs.StringVar(&o.keysOf, "keys-of", "", "run only the key-sharing test: how many entries share each sketch key in the feed files under this folder, in the farm with as many entries, and in the farm of -feeds")
 	merge := fs.Bool("merge", true, "merge copies of one story (false: the farm's configuration says merge.enabled: false, to measure what merging costs)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -83,6 +86,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if o.scaleFrom < 0 || o.scaleFrom > 0 && (o.scaleFrom >= o.feeds || o.pairs < 1) {
 		return fmt.Errorf("-scale-from %d -feeds %d -pairs %d: want 0 < -scale-from < -feeds and -pairs 1 or more", o.scaleFrom, o.feeds, o.pairs)
+	}
+	if o.keysOf != "" {
+		report, err := keysOf(ctx, o, o.keysOf)
+		if err != nil {
+			return err
+		}
+		report.write(stdout)
+		return nil
 	}
 	b, err := newBench(ctx, o, stderr)
 	if err != nil {
