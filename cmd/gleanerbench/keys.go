@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -142,8 +142,8 @@ func sharingOfFarm(ctx context.Context, o options, feedCount, limit int) (keySha
 			break
 		}
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequestWithContext(ctx, "GET", feed.Path, nil))
-		if rec.Code != 200 {
+		h.ServeHTTP(rec, httptest.NewRequestWithContext(ctx, http.MethodGet, feed.Path, nil))
+		if rec.Code != http.StatusOK {
 			return keySharing{}, fmt.Errorf("farm %s: status %d", feed.Path, rec.Code)
 		}
 		c.document(ctx, rec.Body.Bytes(), rec.Header().Get("Content-Type"), "http://farm.test"+feed.Path)
@@ -212,13 +212,6 @@ func (r *keySharingReport) write(w io.Writer) {
 	if len(r.rows) > 1 {
 		corpus, same := r.rows[0], r.rows[1]
 		fmt.Fprintf(w, "\nAt as many entries, the farm's share of rows under keys of more than %d entries is %.1f× the feeds'.\n",
-			sharingBounds[0], ratioOrInf(ratio(same.Over[0], same.Rows), ratio(corpus.Over[0], corpus.Rows)))
+			sharingBounds[0], ratio(same.Over[0], same.Rows)/ratio(corpus.Over[0], corpus.Rows)) // +Inf when the feeds share none
 	}
-}
-
-func ratioOrInf(a, b float64) float64 {
-	if b == 0 {
-		return math.Inf(1)
-	}
-	return a / b
 }
