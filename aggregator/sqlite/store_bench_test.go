@@ -231,8 +231,9 @@ func reportRate(b *testing.B, perOp int, unit string) {
 // reports the process's CPU during Save (cpu-ms/op) besides the time.
 // With GLEANER_BENCH_100K=1 it also runs at 100k, with GLEANER_BENCH_1M=1
 // at 100k and 1M (filling that store through Save takes 1.5–2 minutes on
-// a 2-core machine; -benchtime 1200x averages over three batches of held
-// merge keys there). Generating the entries, fingerprints included, is
+// a 2-core machine; -benchtime 1200x, 48,000 entries, holds at least one
+// batch write of held merge keys there, each of 28,672 entries' keys, as
+// a running service's saves do). Generating the entries, fingerprints included, is
 // not timed.
 //
 // Each size but 0 runs twice: saved by the process that filled the
