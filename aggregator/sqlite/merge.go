@@ -134,17 +134,16 @@ type storySought struct {
 	link, title uint64 // textHash of canonical and of its title key
 }
 
-func soughtOf(e *aggregator.Entry) storySought {
-	c := aggregator.CanonicalURL(e.Link)
-	return storySought{e, c, textHash(c), textHash(e.Fingerprint.TitleKey)}
+func sought(e *aggregator.Entry, f *entryFields) storySought {
+	return storySought{e, f.canonical, f.link, f.title}
 }
 
 // findStory looks for the item another source's copy of e belongs to,
 // among entries with ids in (after, upTo]: same canonical link, same folded
 // title within the window, or a text the merge policy matches. It returns
 // 0 when there is none.
-func findStory(ctx context.Context, q querier, names *nameSigs, rec *aggregator.FetchRecord, e *aggregator.Entry, after, upTo int64) (int64, error) {
-	items, err := findStories(ctx, q, names, nil, rec, []storySought{soughtOf(e)}, after, upTo, upTo, math.MaxInt64)
+func findStory(ctx context.Context, q querier, names *nameSigs, rec *aggregator.FetchRecord, e *aggregator.Entry, f *entryFields, after, upTo int64) (int64, error) {
+	items, err := findStories(ctx, q, names, nil, rec, []storySought{sought(e, f)}, after, upTo, upTo, math.MaxInt64)
 	if err != nil {
 		return 0, err
 	}
@@ -635,7 +634,7 @@ func (db *DB) planMerges(ctx context.Context, rec *aggregator.FetchRecord, field
 	}
 	es := make([]storySought, len(unmatched))
 	for j, i := range unmatched {
-		es[j] = storySought{&rec.Entries[i], fields[i].canonical, fields[i].link, fields[i].title}
+		es[j] = sought(&rec.Entries[i], &fields[i])
 	}
 	items, err := findStories(ctx, db.reader, &db.names, db.recent.forgottenTexts(floor), rec, es, 0, floor, keysFloor, latest)
 	if err != nil {
@@ -687,7 +686,7 @@ func (db *DB) itemFor(ctx context.Context, tx *wtx, rec *aggregator.FetchRecord,
 		return 0, err
 	}
 	if newest > upTo && !db.recent.covers(upTo, newest) {
-		return findStory(ctx, tx, &db.names, rec, e, upTo, newest)
+		return findStory(ctx, tx, &db.names, rec, e, f, upTo, newest)
 	}
 	return 0, nil
 }

@@ -64,12 +64,13 @@ func TestNamesFilterFindsTheSame(t *testing.T) {
 		e := *es[0]
 		e.Link, e.Fingerprint.TitleKey = "", ""
 		es[0] = &e
-		sought := []storySought{soughtOf(es[0])}
-		without, err := findStories(t.Context(), db.reader, nil, nil, &rec, sought, 0, 1<<62, 1<<62, math.MaxInt64)
+		f := fieldsOf(es[0])
+		search := []storySought{sought(es[0], &f)}
+		without, err := findStories(t.Context(), db.reader, nil, nil, &rec, search, 0, 1<<62, 1<<62, math.MaxInt64)
 		if err != nil {
 			t.Fatal(err)
 		}
-		with, err := findStories(t.Context(), db.reader, &db.names, nil, &rec, sought, 0, 1<<62, 1<<62, math.MaxInt64)
+		with, err := findStories(t.Context(), db.reader, &db.names, nil, &rec, search, 0, 1<<62, 1<<62, math.MaxInt64)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -699,9 +699,9 @@ type mergeKey struct{ key, published, entryID int64 }
 // oldest is among the next recentSize/8 entries memory forgets: at 9 keys
 // an entry the batch is never reached, and 28,672 entries' go together:
 // a cold 5,000-feed poll writes a tenth fewer bytes for 2–6 % less CPU
-// (docs/benchmark-rounds.md, twenty-ninth round). The small batch holds a small
-// store's memory down, where holding more saved nothing (eighteenth
-// round).
+// (docs/benchmark-rounds.md, twenty-ninth round). The small batch holds
+// a small store's memory down, where holding more saved nothing
+// (eighteenth round).
 func keysBatch(entries int64) int {
 	if entries <= recentSize {
 		return (aggregator.SketchSize + 1) * 2048

@@ -233,8 +233,8 @@ func reportRate(b *testing.B, perOp int, unit string) {
 // at 100k and 1M (filling that store through Save takes 1.5–2 minutes on
 // a 2-core machine; -benchtime 1200x, 48,000 entries, holds at least one
 // batch write of held merge keys there, each of 28,672 entries' keys, as
-// a running service's saves do). Generating the entries, fingerprints included, is
-// not timed.
+// a running service's saves do). Generating the entries, fingerprints
+// included, is not timed.
 //
 // Each size but 0 runs twice: saved by the process that filled the
 // store, and, as "stored=N,reopened", by a process that opens it afresh,

@@ -181,7 +181,8 @@ func TestStoreSearchSkipsTextsNotForgotten(t *testing.T) {
 	}
 	for _, tt := range tests {
 		rec := aggregator.FetchRecord{Source: aggregator.Source{Name: "b"}, Merge: policy}
-		items, err := findStories(t.Context(), db.reader, &db.names, filter, &rec, []storySought{soughtOf(&tt.entry)}, 0, floor, 0, 1<<62) // links and titles only
+		f := fieldsOf(&tt.entry)
+		items, err := findStories(t.Context(), db.reader, &db.names, filter, &rec, []storySought{sought(&tt.entry, &f)}, 0, floor, 0, 1<<62) // links and titles only
 		if err != nil {
 			t.Fatal(err)
 		}
