@@ -20,7 +20,10 @@ const (
 	bitsPerText    = 10
 	partGrowth     = 4
 	blockWords     = 8 // 512 bits a block
-	probes         = 5 // bits a text sets, 9 bits of its hash each: below a block's up to parts of 2^28 bits
+	// Bits a text sets, each from 9 bits of its hash: bits 1–45, which
+	// lie below those choosing its block in parts of up to 2^26 bits (in
+	// the fourth part, of 2^28, the two share bit 45).
+	probes = 5
 )
 
 // textFilter is a Bloom filter of text hashes (textHash of canonical
