@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -91,6 +92,54 @@ func scalingOf(base, large scaleSummary) scaling {
 		s.CPUPerDoubling = math.Pow(s.CPUOverLinear, 1/math.Log2(s.Feeds))
 	}
 	return s
+}
+
+// bracketed is the scaling test's other estimate: each large run against
+// the mean of the base runs just before and after it, over the ratio of
+// feeds. The ratio of medians compares runs made at different times: on
+// 2026-12-01 at 07:15 the machine slowed partway through the run, three
+// of the five 5,000-feed runs fell in its quicker first part and their
+// median with them, and the medians said 1.06× linear in CPU where each
+// 5,000-feed run against the 600-feed runs either side of it said
+// 1.08–1.16×. A steady drift cancels between the two runs that bracket a
+// large one, and a change of speed moves only the pair it falls in.
+type bracketed struct {
+	CPU, Wall []float64 // over linear, one a large run, in the order they ran
+}
+
+func (r *scaleReport) bracketed() bracketed {
+	var b bracketed
+	feeds := float64(r.large) / float64(r.base)
+	for i := 1; i+1 < len(r.runs); i++ {
+		before, run, after := r.runs[i-1], r.runs[i], r.runs[i+1]
+		if run.Feeds != r.large || before.Feeds != r.base || after.Feeds != r.base {
+			continue
+		}
+		over := func(use func(processUse) time.Duration) float64 {
+			base := (use(before.Cycle.Use) + use(after.Cycle.Use)) / 2
+			if base <= 0 {
+				return 0
+			}
+			return float64(use(run.Cycle.Use)) / float64(base) / feeds
+		}
+		b.CPU = append(b.CPU, over(func(u processUse) time.Duration { return u.CPU }))
+		b.Wall = append(b.Wall, over(func(u processUse) time.Duration { return u.Wall }))
+	}
+	return b
+}
+
+// medianOf is the median of xs, with its least and greatest.
+func medianOf(xs []float64) (median, least, greatest float64) {
+	if len(xs) == 0 {
+		return 0, 0, 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	median = s[len(s)/2]
+	if len(s)%2 == 0 {
+		median = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return median, s[0], s[len(s)-1]
 }
 
 // scaleOrder is the order of the sizes: the base first and last, the
@@ -234,6 +283,12 @@ func (r *scaleReport) write(w io.Writer) {
 		s.Feeds, s.Wall, s.WallOverLinear, s.CPU, s.CPUOverLinear, s.Fetch)
 	if s.CPUPerDoubling > 0 {
 		fmt.Fprintf(w, "The CPU a feed grew %.3f× for each doubling of the feeds (%.2f doublings).\n", s.CPUPerDoubling, math.Log2(s.Feeds))
+	}
+	if b := r.bracketed(); len(b.CPU) > 0 {
+		cpu, cpuLo, cpuHi := medianOf(b.CPU)
+		wall, wallLo, wallHi := medianOf(b.Wall)
+		fmt.Fprintf(w, "Each %d-feed run against the %d-feed runs either side of it, which cancels a steady drift of the machine's speed: %.2f× linear in CPU (median of %d; %.2f–%.2f×), %.2f× in wall time (%.2f–%.2f×).\n",
+			r.large, r.base, cpu, len(b.CPU), cpuLo, cpuHi, wall, wallLo, wallHi)
 	}
 	if len(r.lost) == 0 {
 		fmt.Fprintln(w, "\nItems lost: none (every run stored every item the farm serves).")

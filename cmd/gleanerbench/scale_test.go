@@ -78,6 +78,89 @@ func TestScaling(t *testing.T) {
 	}
 }
 
+// TestBracketed checks the estimate that holds each large run against
+// the base runs either side of it. When the machine changes speed partway
+// (as it did on 2026-12-01 at 07:15), the large runs' median can come
+// from one phase and the base runs' from between the two, and the ratio
+// of medians is off; each bracketed pair is off only where it straddles
+// the change.
+func TestBracketed(t *testing.T) {
+	const feeds = 5000.0 / 600
+	run := func(n int, cpu float64) scaleRun {
+		return scaleRun{Feeds: n, Cycle: cycle{Use: processUse{Wall: seconds(cpu / 1.5), CPU: seconds(cpu)}}}
+	}
+	large := func(base float64) scaleRun { return run(5000, base*feeds*1.1) } // 1.1× linear
+	tests := []struct {
+		name    string
+		runs    []scaleRun
+		want    []float64
+		medians float64 // CPU over linear by the ratio of medians
+	}{
+		{
+			name: "steady machine",
+			runs: []scaleRun{run(600, 6), large(6), run(600, 6)},
+			want: []float64{1.1}, medians: 1.1,
+		},
+		{
+			// 6, 7, 8, 9, 10 CPU s a base run; both estimates cancel it.
+			name:    "a machine that slows steadily",
+			runs:    []scaleRun{run(600, 6), large(7), run(600, 8), large(9), run(600, 10)},
+			want:    []float64{1.1, 1.1},
+			medians: 1.1,
+		},
+		{
+			// Three large runs in the quick phase (6 s a base run), two in
+			// the slow one (7.2 s): the medians take the large runs' from
+			// the quick phase, the base runs' from between the two.
+			name: "the machine slows a fifth after the third large run",
+			runs: []scaleRun{run(600, 6), large(6), run(600, 6), large(6), run(600, 6), large(6),
+				run(600, 7.2), large(7.2), run(600, 7.2), large(7.2), run(600, 7.2)},
+			want:    []float64{1.1, 1.1, 1.1 * 6 / 6.6, 1.1, 1.1},
+			medians: 1.1 * 6 / 6.6,
+		},
+		{
+			name: "no base run after the last large one: not bracketed",
+			runs: []scaleRun{run(600, 6), large(6)},
+			want: nil, medians: 1.1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &scaleReport{base: 600, large: 5000, runs: tt.runs}
+			b := r.bracketed()
+			if len(b.CPU) != len(tt.want) || len(b.Wall) != len(tt.want) {
+				t.Fatalf("bracketed CPU %v, wall %v; want %v", b.CPU, b.Wall, tt.want)
+			}
+			for i, want := range tt.want {
+				if math.Abs(b.CPU[i]-want) > 1e-6 || math.Abs(b.Wall[i]-want) > 1e-6 {
+					t.Errorf("run %d: CPU %.4f, wall %.4f over linear; want %.4f", i, b.CPU[i], b.Wall[i], want)
+				}
+			}
+			if got := scalingOf(r.summary(600), r.summary(5000)).CPUOverLinear; math.Abs(got-tt.medians) > 1e-6 {
+				t.Errorf("ratio of medians %.4f over linear, want %.4f", got, tt.medians)
+			}
+		})
+	}
+}
+
+// TestScaleReportBracketed checks the report's line for the bracketed
+// estimate: the median of the pairs and their range.
+func TestScaleReportBracketed(t *testing.T) {
+	run := func(feeds int, cpu float64) scaleRun {
+		return scaleRun{Feeds: feeds, Cycle: cycle{Use: processUse{Wall: seconds(cpu), CPU: seconds(cpu)}}}
+	}
+	const feeds = 5000.0 / 600
+	r := &scaleReport{base: 600, large: 5000, runs: []scaleRun{
+		run(600, 6), run(5000, 6*feeds*1.05), run(600, 6), run(5000, 6*feeds*1.25), run(600, 6), run(5000, 6*feeds*1.10), run(600, 6),
+	}}
+	var out strings.Builder
+	r.write(&out)
+	want := "Each 5000-feed run against the 600-feed runs either side of it, which cancels a steady drift of the machine's speed: 1.10× linear in CPU (median of 3; 1.05–1.25×), 1.10× in wall time (1.05–1.25×)."
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("report lacks %q:\n%s", want, out.String())
+	}
+}
+
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // TestScaleReportMerging checks that each run's row carries its own
