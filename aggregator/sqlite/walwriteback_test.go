@@ -1,0 +1,51 @@
+package sqlite
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestWALWriteback checks that commits start the WAL's writeback (where
+// the system can), and that closing the store stops it.
+func TestWALWriteback(t *testing.T) {
+	tests := []struct {
+		name   string
+		writes int
+	}{
+		{"writes", 20},
+		{"no write: no WAL to write back", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, err := Open(t.Context(), filepath.Join(t.TempDir(), "gleaner.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := db.writeback
+			for i := range tt.writes {
+				if err := db.SetSetting(t.Context(), fmt.Sprintf("k%d", i), strings.Repeat("x", 4096)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := tt.writes > 0 && writebackSupported
+			deadline := time.Now().Add(5 * time.Second)
+			for want && w.starts.Load() == 0 && time.Now().Before(deadline) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			if got := w.starts.Load(); (got > 0) != want {
+				t.Errorf("writebacks started: %d, want some: %v (supported here: %v)", got, want, writebackSupported)
+			}
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-w.done:
+			default:
+				t.Error("the writeback still runs after Close")
+			}
+		})
+	}
+}
