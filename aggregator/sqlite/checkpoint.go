@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"os"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,7 +24,8 @@ var checkpointIdle = 200 * time.Millisecond
 // wal_autocheckpoint stays as the bound for long bursts (a cold cycle).
 // Before it, rested writes what waits for the writer to rest (the merge
 // keys held, once enough are: see writeHeldAtRest), so that the
-// checkpoint takes them too.
+// checkpoint takes them too. Every commit also starts the WAL's writeback
+// (writeBackWAL).
 type checkpointer struct {
 	conn   *sql.DB
 	rested func()
@@ -31,13 +34,59 @@ type checkpointer struct {
 	wrote  chan struct{}
 	stop   context.CancelFunc
 	done   chan struct{}
+	// The WAL whose writeback each commit starts (writeBackWAL): its
+	// path ("" for none), the file once it exists, when the last
+	// writeback started, and how many have (for tests).
+	wal           string
+	walFile       *os.File
+	lastWriteback time.Time
+	writebacks    atomic.Int64
 }
 
-func startCheckpointer(conn *sql.DB, rested func(), busy func() bool) *checkpointer {
+// startCheckpointer starts the checkpointer of the store whose WAL is at
+// wal ("": start no writeback).
+func startCheckpointer(conn *sql.DB, wal string, rested func(), busy func() bool) *checkpointer {
 	ctx, stop := context.WithCancel(context.Background())
-	c := &checkpointer{conn: conn, rested: rested, busy: busy, idle: checkpointIdle, wrote: make(chan struct{}, 1), stop: stop, done: make(chan struct{})}
+	c := &checkpointer{conn: conn, rested: rested, busy: busy, idle: checkpointIdle, wrote: make(chan struct{}, 1), stop: stop, done: make(chan struct{}), wal: wal}
 	go c.run(ctx)
 	return c
+}
+
+// walWritebackGap is the least time between two writebacks started: a
+// call every commit would add a system call to each, for frames the last
+// call already reached.
+const walWritebackGap = 20 * time.Millisecond
+
+// writeBackWAL starts the operating system writing the WAL to disk while
+// the writer fills it, so that the sync each checkpoint begins with finds
+// little left to write. That sync runs on the single writer, which every
+// poll waits for, with up to 64 MiB of frames still in the page cache: a
+// cold 600-feed poll's syncs of more than 5 ms took 244–397 ms in all,
+// and 149–240 ms with the frames written as they came (three polls each;
+// what is left is mostly the disk's own flush). Over 25 interleaved pairs
+// the poll took 0.978 times the wall time (95 % interval 0.963–0.993) for
+// the same CPU. PostgreSQL (checkpoint_flush_after) and RocksDB
+// (bytes_per_sync) start writeback early for the same reason. Where the
+// system has no call that starts writeback without waiting for it, this
+// does nothing (writeback_other.go).
+func (c *checkpointer) writeBackWAL() {
+	if !writebackSupported || c.wal == "" || time.Since(c.lastWriteback) < walWritebackGap {
+		return
+	}
+	if c.walFile == nil {
+		// The WAL appears with the first write, and the file stays
+		// (journal_size_limit keeps it) until the store closes.
+		f, err := os.Open(c.wal)
+		if err != nil {
+			return
+		}
+		c.walFile = f
+	}
+	c.lastWriteback = time.Now()
+	// Errors are harmless: the checkpoint syncs the WAL anyway.
+	if startWriteback(c.walFile) == nil {
+		c.writebacks.Add(1)
+	}
 }
 
 // noteWrite tells the checkpointer that the writer committed; it never
@@ -54,6 +103,11 @@ func (c *checkpointer) noteWrite() {
 
 func (c *checkpointer) run(ctx context.Context) {
 	defer close(c.done)
+	defer func() {
+		if c.walFile != nil {
+			c.walFile.Close()
+		}
+	}()
 	idle := time.NewTimer(0)
 	<-idle.C
 	pending := false
@@ -64,6 +118,7 @@ func (c *checkpointer) run(ctx context.Context) {
 		case <-c.wrote:
 			pending = true
 			idle.Reset(c.idle)
+			c.writeBackWAL()
 		case <-idle.C:
 			if pending && c.busy() {
 				// A transaction longer than the rest (a batch of keys, the

@@ -18,7 +18,7 @@ func TestCheckpointerWaitsOutLongTransactions(t *testing.T) {
 	}
 	var busy atomic.Bool
 	rests := make(chan time.Time, 8)
-	c := startCheckpointer(conn, func() { rests <- time.Now() }, busy.Load)
+	c := startCheckpointer(conn, "", func() { rests <- time.Now() }, busy.Load)
 	defer c.close()
 
 	busy.Store(true)

@@ -58,7 +58,6 @@ type DB struct {
 	// prefetched holds source states read ahead of a polling cycle.
 	prefetched  prefetchedStates
 	checkpoints *checkpointer
-	writeback   *walWriteback
 	// heldKeys are the merge keys of entries committed since keys were
 	// last written (see fileMergeKey); writing guards them, and makes
 	// write transactions take turns (as the one connection would).
@@ -220,12 +219,11 @@ func Open(ctx context.Context, file string) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", file, err)
 	}
 	checkpoints.SetMaxOpenConns(1)
-	db.checkpoints = startCheckpointer(checkpoints, func() {
+	db.checkpoints = startCheckpointer(checkpoints, file+"-wal", func() {
 		if err := db.writeHeldAtRest(); err != nil {
 			slog.Warn("sqlite: writing merge keys", "err", err) // held still: the next rest tries again
 		}
 	}, func() bool { return db.transactions.Load() > 0 })
-	db.writeback = startWALWriteback(file + "-wal")
 	db.reader = &stmtCache{pool: read, stmts: map[string]*sql.Stmt{}}
 	// One statement, one snapshot: an entry another process adds between
 	// two reads would be below openedAt with its date not counted.
@@ -346,9 +344,6 @@ func markNewestPublished(ctx context.Context, w *wtx, published int64) error {
 func (db *DB) Close() error {
 	checkpoints := db.checkpoints.close() // first: it writes held keys too
 	held := db.writeHeldKeys()
-	db.writing.Lock() // no transaction kicks the writeback while it stops
-	db.writeback.close()
-	db.writing.Unlock()
 	db.reader.close()
 	db.prepared.close()
 	db.recent.release()
@@ -600,7 +595,6 @@ func (db *DB) inTx(ctx context.Context, fn func(*wtx) error) error {
 	db.keysMark = w.keysMark
 	db.lastEntry, db.lastItem = max(db.lastEntry, w.lastEntry), max(db.lastItem, w.lastItem)
 	db.checkpoints.noteWrite()
-	db.writeback.kick()
 	return nil
 }
 

@@ -37,7 +37,7 @@ func TestWALWriteback(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w := db.writeback
+			c := db.checkpoints
 			for i := range tt.writes {
 				if err := db.SetSetting(t.Context(), fmt.Sprintf("k%d", i), strings.Repeat("x", 4096)); err != nil {
 					t.Fatal(err)
@@ -45,17 +45,17 @@ func TestWALWriteback(t *testing.T) {
 			}
 			want := tt.writes > 0 && writebackSupported
 			deadline := time.Now().Add(5 * time.Second)
-			for want && w.starts.Load() == 0 && time.Now().Before(deadline) {
+			for want && c.writebacks.Load() == 0 && time.Now().Before(deadline) {
 				time.Sleep(5 * time.Millisecond)
 			}
-			if got := w.starts.Load(); (got > 0) != want {
+			if got := c.writebacks.Load(); (got > 0) != want {
 				t.Errorf("writebacks started: %d, want some: %v (supported here: %v)", got, want, writebackSupported)
 			}
 			if err := db.Close(); err != nil {
 				t.Fatal(err)
 			}
 			select {
-			case <-w.done:
+			case <-c.done:
 			default:
 				t.Error("the writeback still runs after Close")
 			}
