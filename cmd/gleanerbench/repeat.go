@@ -20,16 +20,23 @@ type repeated struct {
 type spread struct{ Median, Min, Max time.Duration }
 
 func spreadOf(ds []time.Duration) spread {
-	if len(ds) == 0 {
-		return spread{}
+	m, least, greatest := medianOf(ds)
+	return spread{Median: m, Min: least, Max: greatest}
+}
+
+// medianOf is the median of xs, with its least and greatest; zeros for
+// none.
+func medianOf[T time.Duration | float64](xs []T) (median, least, greatest T) {
+	if len(xs) == 0 {
+		return 0, 0, 0
 	}
-	s := slices.Clone(ds)
+	s := slices.Clone(xs)
 	slices.Sort(s)
-	m := s[len(s)/2]
+	median = s[len(s)/2]
 	if len(s)%2 == 0 {
-		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
+		median = (s[len(s)/2-1] + s[len(s)/2]) / 2
 	}
-	return spread{Median: m, Min: s[0], Max: s[len(s)-1]}
+	return median, s[0], s[len(s)-1]
 }
 
 func (r repeated) wall() spread {

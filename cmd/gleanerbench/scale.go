@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 )
 
@@ -126,20 +125,6 @@ func (r *scaleReport) bracketed() bracketed {
 		b.Wall = append(b.Wall, over(func(u processUse) time.Duration { return u.Wall }))
 	}
 	return b
-}
-
-// medianOf is the median of xs, with its least and greatest.
-func medianOf(xs []float64) (median, least, greatest float64) {
-	if len(xs) == 0 {
-		return 0, 0, 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	median = s[len(s)/2]
-	if len(s)%2 == 0 {
-		median = (s[len(s)/2-1] + s[len(s)/2]) / 2
-	}
-	return median, s[0], s[len(s)-1]
 }
 
 // scaleOrder is the order of the sizes: the base first and last, the
