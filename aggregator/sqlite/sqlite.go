@@ -685,8 +685,8 @@ type wtx struct {
 type mergeKey struct{ key, published, entryID int64 }
 
 // keysBatch is how many held merge keys make a transaction write them,
-// on a store of the given number of entries: those of 2,048 entries
-// (sketch and title keys) while the store is no larger than memory
+// on a store of the given number of entries: those of smallKeysBatch
+// entries (sketch and title keys) while the store is no larger than memory
 // (recentSize entries), then as many as memory holds entries. A batch
 // reads and writes about every leaf of merge_keys once it outnumbers
 // them, so a fixed small batch made the writer's page reads and writes
@@ -699,15 +699,23 @@ type mergeKey struct{ key, published, entryID int64 }
 // oldest is among the next recentSize/8 entries memory forgets: at 9 keys
 // an entry the batch is never reached, and 28,672 entries' go together:
 // a cold 5,000-feed poll writes a tenth fewer bytes for 2–6 % less CPU
-// (docs/benchmark-rounds.md, twenty-ninth round). The small batch holds
-// a small store's memory down, where holding more saved nothing
-// (eighteenth round).
+// (docs/benchmark-rounds.md, twenty-ninth round).
 func keysBatch(entries int64) int {
 	if entries <= recentSize {
-		return (aggregator.SketchSize + 1) * 2048
+		return (aggregator.SketchSize + 1) * smallKeysBatch
 	}
 	return maxHeldKeys
 }
+
+// smallKeysBatch is the entries whose keys a small store's batch holds.
+// Each batch rewrites about every leaf of merge_keys, so in a cold
+// 600-feed poll (24,000 entries) writing the keys took a tenth of the
+// CPU in batches of 2,048 entries; batches of 8,192 took 0.967 times
+// the poll's CPU and 0.962 times its time, for 2 MB more at the peak
+// (1.8 MB of held keys; six interleaved runs, each quicker). Batches of
+// 32,768 took 0.94 times the CPU but 5 MB, past the 64 MB the poll is
+// meant to stay within (docs/benchmark-rounds.md, thirty-seventh round).
+const smallKeysBatch = 8192
 
 // maxHeldKeys is the largest batch of held keys, those of as many entries
 // as memory holds: the size of DB.heldBuf.
@@ -841,8 +849,8 @@ func (w *wtx) nextItemID(ctx context.Context) (int64, error) {
 }
 
 // uidsBatch is how many items' uids, held, make a transaction write
-// them, on a store of the given number of items: as keysBatch, 2,048
-// while the store is no larger than memory, then maxUIDsBatch, which
+// them, on a store of the given number of items: 2,048 while the store
+// is no larger than memory, then maxUIDsBatch, which
 // bounds the items a lookup by uid scans for those held.
 func uidsBatch(items int64) int64 {
 	if items <= recentSize {

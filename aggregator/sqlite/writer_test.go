@@ -115,26 +115,28 @@ func TestMergeKeysWrittenAtCommit(t *testing.T) {
 }
 
 // TestKeysBatchGrowsWithTheStore: held merge keys are written in batches
-// of 2,048 entries' keys while the store is no larger than memory, then
-// of what memory holds; held uids likewise, up to maxUIDsBatch.
+// of smallKeysBatch entries' keys while the store is no larger than
+// memory, then of what memory holds; held uids in batches of 2,048
+// items', then of maxUIDsBatch.
 func TestKeysBatchGrowsWithTheStore(t *testing.T) {
 	per := aggregator.SketchSize + 1
 	tests := []struct {
 		entries int64
-		want    int // entries' worth of keys, and items' uids
+		keysOf  int   // entries' worth of keys
+		uidsOf  int64 // items' uids
 	}{
-		{0, 2048},
-		{recentSize, 2048},
-		{recentSize + 1, recentSize},
-		{160000, recentSize},
-		{10_000_000, recentSize},
+		{0, 8192, 2048},
+		{recentSize, 8192, 2048},
+		{recentSize + 1, recentSize, maxUIDsBatch},
+		{160000, recentSize, maxUIDsBatch},
+		{10_000_000, recentSize, maxUIDsBatch},
 	}
 	for _, tt := range tests {
-		if got := keysBatch(tt.entries); got != tt.want*per {
-			t.Errorf("keysBatch(%d) = %d keys, want %d entries' (%d)", tt.entries, got, tt.want, tt.want*per)
+		if got := keysBatch(tt.entries); got != tt.keysOf*per {
+			t.Errorf("keysBatch(%d) = %d keys, want %d entries' (%d)", tt.entries, got, tt.keysOf, tt.keysOf*per)
 		}
-		if got := uidsBatch(tt.entries); got != min(int64(tt.want), maxUIDsBatch) {
-			t.Errorf("uidsBatch(%d) = %d, want %d", tt.entries, got, min(int64(tt.want), maxUIDsBatch))
+		if got := uidsBatch(tt.entries); got != tt.uidsOf {
+			t.Errorf("uidsBatch(%d) = %d, want %d", tt.entries, got, tt.uidsOf)
 		}
 	}
 }
