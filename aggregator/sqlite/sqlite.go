@@ -709,12 +709,12 @@ func keysBatch(entries int64) int {
 
 // smallKeysBatch is the entries whose keys a small store's batch holds.
 // Each batch rewrites about every leaf of merge_keys, so in a cold
-// 600-feed poll (24,000 entries) writing the keys took a tenth of the
-// CPU in batches of 2,048 entries; batches of 8,192 took 0.967 times
-// the poll's CPU and 0.962 times its time, for 2 MB more at the peak
-// (1.8 MB of held keys; six interleaved runs, each quicker). Batches of
-// 32,768 took 0.94 times the CPU but 5 MB, past the 64 MB the poll is
-// meant to stay within (docs/benchmark-rounds.md, thirty-seventh round).
+// 600-feed poll (24,000 entries) writing the keys took an eighth of the
+// CPU in batches of 2,048 entries; batches of 8,192 took 0.94 times the
+// poll's time and CPU (eight interleaved pairs) for 2.4 MB more at the
+// peak, 1.8 MB of it the held keys. One batch of the whole import took
+// 5 MB more, past the 64 MB the poll is meant to stay within
+// (docs/benchmark-rounds.md, thirty-seventh round).
 const smallKeysBatch = 8192
 
 // maxHeldKeys is the largest batch of held keys, those of as many entries
@@ -850,8 +850,8 @@ func (w *wtx) nextItemID(ctx context.Context) (int64, error) {
 
 // uidsBatch is how many items' uids, held, make a transaction write
 // them, on a store of the given number of items: 2,048 while the store
-// is no larger than memory, then maxUIDsBatch, which
-// bounds the items a lookup by uid scans for those held.
+// is no larger than memory, then maxUIDsBatch, which bounds the items a
+// lookup by uid scans for those held.
 func uidsBatch(items int64) int64 {
 	if items <= recentSize {
 		return 2048
