@@ -35,8 +35,14 @@ type keyRefs struct {
 }
 
 func compareRefs(a, b recentRef) int {
-	return cmp.Or(cmp.Compare(a.published, b.published), cmp.Compare(a.id, b.id))
+	return cmp.Compare(a.order(), b.order())
 }
+
+// order is the ref's place in a list, by published date then id, as one
+// number, compared inline: compareRefs, too costly to inline, was a call
+// at every step of nearestAcross and of keyLists.insert's search, 2.2 of
+// a cold 5,000-feed poll's 355 billion instructions (cachegrind).
+func (r recentRef) order() uint64 { return uint64(r.published)<<32 | uint64(r.id) }
 
 // newFarRun freezes the refs of distinct keys, given in ascending order.
 func newFarRun(groups []keyRefs, lastID int64, made time.Time) *farRun {
@@ -100,7 +106,7 @@ func mergeFarRuns(a, b *farRun) *farRun {
 		}
 		x, y := from[0], from[1]
 		for len(x) > 0 && len(y) > 0 {
-			if compareRefs(x[0], y[0]) <= 0 {
+			if x[0].order() <= y[0].order() {
 				run.refs[n], x = x[0], x[1:]
 			} else {
 				run.refs[n], y = y[0], y[1:]
@@ -137,47 +143,79 @@ func (run *farRun) release() {
 // nearestAcross is nearest over several lists at once: the refs of all
 // of them published nearest pub, at most nearPerSide before it and as
 // many after, skipping ref ids not above floor. pos is scratch, twice as
-// long as lists.
+// long as lists. Each side merges the lists from pub outwards, keeping
+// the order of each list's next ref in heads, so that a step compares
+// numbers in one small array: reading every list's next ref at every
+// step took 7.8 billion instructions in a cold 5,000-feed poll (2.2 % of
+// them; 4.9 billion now, cachegrind).
 func nearestAcross(lists [][]recentRef, pub uint32, floor int64, visit func(*recentRef), pos []int) {
 	if len(lists) == 1 {
 		nearest(lists[0], pub, floor, visit)
 		return
 	}
+	var buf [16]uint64
+	heads := buf[:0]
+	if len(lists) > len(buf) {
+		heads = make([]uint64, 0, len(lists))
+	}
+	heads = heads[:len(lists)]
 	pos, ahead := pos[:len(lists)], pos[len(lists):2*len(lists)]
+	// Before pub, newest first: a head of 0 is a list run out (no ref's
+	// order is 0, as ids less idBase start at 1).
+	before := func(l, p int) {
+		list := lists[l]
+		for p > 0 && int64(list[p-1].id) <= floor {
+			p--
+		}
+		pos[l], heads[l] = p, 0
+		if p > 0 {
+			heads[l] = list[p-1].order()
+		}
+	}
 	for l, list := range lists {
-		pos[l] = firstFrom(list, pub)
-		ahead[l] = pos[l] // the after side starts where the before side does
+		ahead[l] = firstFrom(list, pub) // the after side starts where the before side does
+		before(l, ahead[l])
 	}
 	for n := 0; n < nearPerSide; n++ {
-		best := -1
-		for l, list := range lists {
-			for pos[l] > 0 && int64(list[pos[l]-1].id) <= floor {
-				pos[l]--
-			}
-			if pos[l] > 0 && (best < 0 || compareRefs(list[pos[l]-1], lists[best][pos[best]-1]) > 0) {
-				best = l
+		best, bestOrder := -1, uint64(0)
+		for l, h := range heads {
+			if h > bestOrder {
+				best, bestOrder = l, h
 			}
 		}
 		if best < 0 {
 			break
 		}
-		pos[best]--
-		visit(&lists[best][pos[best]])
+		p := pos[best] - 1
+		visit(&lists[best][p])
+		before(best, p)
+	}
+	// From pub on, oldest first: a head of MaxUint64 is a list run out.
+	after := func(l, a int) {
+		list := lists[l]
+		for a < len(list) && int64(list[a].id) <= floor {
+			a++
+		}
+		ahead[l], heads[l] = a, math.MaxUint64
+		if a < len(list) {
+			heads[l] = list[a].order()
+		}
+	}
+	for l := range lists {
+		after(l, ahead[l])
 	}
 	for n := 0; n < nearPerSide; n++ {
-		best := -1
-		for l, list := range lists {
-			for ahead[l] < len(list) && int64(list[ahead[l]].id) <= floor {
-				ahead[l]++
-			}
-			if ahead[l] < len(list) && (best < 0 || compareRefs(list[ahead[l]], lists[best][ahead[best]]) < 0) {
-				best = l
+		best, bestOrder := -1, uint64(math.MaxUint64)
+		for l, h := range heads {
+			if h < bestOrder {
+				best, bestOrder = l, h
 			}
 		}
 		if best < 0 {
 			break
 		}
-		visit(&lists[best][ahead[best]])
-		ahead[best]++
+		a := ahead[best]
+		visit(&lists[best][a])
+		after(best, a+1)
 	}
 }

@@ -23,7 +23,7 @@ func TestFarRuns(t *testing.T) {
 	var runs []*farRun
 	id := uint32(0)
 	oldest, newest := uint32(math.MaxUint32), uint32(0)
-	for chunk := range 7 {
+	for chunk := range 20 { // more runs than nearestAcross keeps heads for on its stack
 		byKey := map[int64][]recentRef{}
 		for range 50 + rng.IntN(400) {
 			id++
@@ -69,6 +69,7 @@ func TestFarRuns(t *testing.T) {
 		t.Errorf("a key no ref has lists %v", got)
 	}
 
+	mostLists := 0
 	for key := range want {
 		lists := make([][]recentRef, 0, len(runs))
 		for _, run := range runs {
@@ -76,6 +77,7 @@ func TestFarRuns(t *testing.T) {
 				lists = append(lists, l)
 			}
 		}
+		mostLists = max(mostLists, len(lists))
 		pos := make([]int, 2*len(lists))
 		for range 20 {
 			pub, floor := uint32(rng.IntN(5200)), int64(rng.IntN(int(id)))-1
@@ -86,6 +88,9 @@ func TestFarRuns(t *testing.T) {
 				t.Fatalf("key %d, pub %d, floor %d: across %d runs %v, one list %v", key, pub, floor, len(lists), across, one)
 			}
 		}
+	}
+	if mostLists <= 16 {
+		t.Errorf("no key is in more than %d runs: the heads of more lists than nearestAcross's stack buffer holds went untested", mostLists)
 	}
 	for _, run := range append(runs, merged) {
 		run.release()
