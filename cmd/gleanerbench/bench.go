@@ -198,11 +198,25 @@ type processUse struct {
 	// what a cycle costs the disk, a card's wear on a small box.
 	Written int64
 	Output  string
+	// Instructions are what it ran, with -instructions (else zero).
+	Instructions instructions
 }
 
 // runGleaner runs the gleaner binary to completion and measures it.
+// With -instructions it runs under cachegrind, which counts them.
 func (b *bench) runGleaner(ctx context.Context, args ...string) (processUse, error) {
-	cmd := exec.CommandContext(ctx, b.gleaner, append(args[:1:1], append([]string{"-config", b.config}, args[1:]...)...)...)
+	name, argv := b.gleaner, append(args[:1:1], append([]string{"-config", b.config}, args[1:]...)...)
+	counts := ""
+	if b.o.instructions {
+		counts = filepath.Join(b.dir, "cachegrind.out")
+		name, argv = "valgrind", append([]string{"--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=" + counts, b.gleaner}, argv...)
+	}
+	cmd := exec.CommandContext(ctx, name, argv...)
+	if counts != "" {
+		// Valgrind 3.19 does not know RDTSCP, which Go's runtime reads
+		// the clock with where the processor has it.
+		cmd.Env = append(os.Environ(), "GODEBUG=cpu.rdtscp=off")
+	}
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	start := time.Now()
@@ -215,6 +229,16 @@ func (b *bench) runGleaner(ctx context.Context, args ...string) (processUse, err
 	}
 	if err != nil {
 		return use, fmt.Errorf("gleaner %s: %w\n%s", strings.Join(args, " "), err, errOut.String())
+	}
+	if counts != "" {
+		f, err := os.Open(counts)
+		if err != nil {
+			return use, fmt.Errorf("gleaner %s under cachegrind: %w", strings.Join(args, " "), err)
+		}
+		defer f.Close()
+		if use.Instructions, err = readInstructions(f); err != nil {
+			return use, fmt.Errorf("read %s: %w", counts, err)
+		}
 	}
 	return use, nil
 }

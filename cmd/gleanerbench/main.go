@@ -19,10 +19,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"syscall"
 )
@@ -52,6 +54,7 @@ type options struct {
 	tagsFrom     string // a gleaner configuration whose tagging the cycles use
 	noMerge      bool   // the farm's configuration with merge.enabled: false
 	keysOf       string // run only the key-sharing test against the feeds in this folder
+	instructions bool   // the scaling test's polls run under valgrind's cachegrind, which counts instructions
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -73,6 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.pairs, "pairs", 5, "the scaling test's cold cycles at -feeds (the base size runs one more)")
 	fs.StringVar(&o.tagsFrom, "tags-from", "", "tag with the rules and extractors of this gleaner configuration (such as config.yaml) instead of the farm's one rule")
 	fs.StringVar(&o.keysOf, "keys-of", "", "run only the key-sharing test: how many entries share each sketch key in the feed files under this folder, in the farm with as many entries, and in the farm of -feeds")
+	fs.BoolVar(&o.instructions, "instructions", false, "with -scale-from: run each cold poll under valgrind's cachegrind and report the instructions it ran, which the machine's speed does not move (about 15× slower; -pairs 1 is usually enough)")
 	merge := fs.Bool("merge", true, "merge copies of one story (false: the farm's configuration says merge.enabled: false, to measure what merging costs)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -86,6 +90,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if o.scaleFrom < 0 || o.scaleFrom > 0 && (o.scaleFrom >= o.feeds || o.pairs < 1) {
 		return fmt.Errorf("-scale-from %d -feeds %d -pairs %d: want 0 < -scale-from < -feeds and -pairs 1 or more", o.scaleFrom, o.feeds, o.pairs)
+	}
+	if o.instructions {
+		if o.scaleFrom == 0 {
+			return errors.New("-instructions: only with -scale-from")
+		}
+		if _, err := exec.LookPath("valgrind"); err != nil {
+			return fmt.Errorf("-instructions: %w (apt-get install valgrind)", err)
+		}
 	}
 	if o.keysOf != "" {
 		report, err := keysOf(ctx, o, o.keysOf)

@@ -275,6 +275,9 @@ func (r *scaleReport) write(w io.Writer) {
 		fmt.Fprintf(w, "Each %d-feed run against the %d-feed runs either side of it, which cancels a steady drift of the machine's speed: %.2f× linear in CPU (median of %d; %.2f–%.2f×), %.2f× in wall time (%.2f–%.2f×).\n",
 			r.large, r.base, cpu, len(b.CPU), cpuLo, cpuHi, wall, wallLo, wallHi)
 	}
+	if n, ok := r.instructionScaling(); ok {
+		n.write(w, r.base, r.large)
+	}
 	if len(r.lost) == 0 {
 		fmt.Fprintln(w, "\nItems lost: none (every run stored every item the farm serves).")
 	} else {
