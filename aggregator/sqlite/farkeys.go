@@ -190,7 +190,9 @@ func nearestAcross(lists [][]recentRef, pub uint32, floor int64, visit func(*rec
 		visit(&lists[best][p])
 		before(best, p)
 	}
-	// From pub on, oldest first: a head of MaxUint64 is a list run out.
+	// From pub on, oldest first: a head of MaxUint64 is a list run out
+	// (a ref of the largest id dated past 2106, where refSeconds clamps,
+	// would read so too, and go unvisited: a missed candidate at worst).
 	after := func(l, a int) {
 		list := lists[l]
 		for a < len(list) && int64(list[a].id) <= floor {
