@@ -212,3 +212,6 @@ func TestFarKeysKeptWhereLookupsReach(t *testing.T) {
 		})
 	}
 }
+
+// compareRefs orders refs as lists hold them, for sorting by brute force.
+func compareRefs(a, b recentRef) int { return cmp.Compare(a.order(), b.order()) }

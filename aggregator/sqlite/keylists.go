@@ -74,25 +74,10 @@ func (t *keyLists) insert(key int64, ref recentRef) {
 		s.at = at
 	}
 	l := t.refs[s.at : s.at+s.n+1]
-	i := firstAfter(l[:s.n], ref.order())
+	i := firstOrderFrom(l[:s.n], ref.order())
 	copy(l[i+1:], l[i:s.n])
 	l[i] = ref
 	s.n++
-}
-
-// firstAfter is the index of the first ref of l, in order, that comes
-// after order: where a ref of that order goes, after any equal.
-func firstAfter(l []recentRef, order uint64) int {
-	lo, hi := 0, len(l)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if l[m].order() <= order {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
 }
 
 // put files a new key's list, already in order.

@@ -295,15 +295,19 @@ func nearest(l []recentRef, pub uint32, floor int64, visit func(*recentRef)) {
 	}
 }
 
-// firstFrom is the index of the first ref of l, ordered by date,
-// published at pub or later: the search slices.BinarySearchFunc makes,
-// without a call of its comparison at every step, which took 0.86 of a
+// firstFrom is the index of the first ref of l, in order, published at
+// pub or later.
+func firstFrom(l []recentRef, pub uint32) int { return firstOrderFrom(l, uint64(pub)<<32) }
+
+// firstOrderFrom is the index of the first ref of l, in order, whose
+// order is o or later: the search slices.BinarySearchFunc makes, without
+// a call of its comparison at every step, which took 0.86 of a
 // 5,000-feed cold poll's 58 CPU seconds.
-func firstFrom(l []recentRef, pub uint32) int {
+func firstOrderFrom(l []recentRef, o uint64) int {
 	lo, hi := 0, len(l)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if l[m].published < pub {
+		if l[m].order() < o {
 			lo = m + 1
 		} else {
 			hi = m
